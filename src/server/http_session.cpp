@@ -1,0 +1,146 @@
+#include "http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core/file.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
+#include <boost/beast/http/message_generator.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/version.hpp>
+#include <ctime>
+
+#include "log.hpp"
+#include "server_context.hpp"
+#include "version.hpp"
+
+namespace imroom::server {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+std::string httpDate() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+template <class Body>
+void copyHeaders(http::response<Body>& out, const HttpResponse& in, bool keep_alive) {
+  out.set(http::field::server, std::string("imroom/") + kVersion);
+  out.set(http::field::date, httpDate());
+  for (const auto& [name, value] : in.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+}
+
+}  // namespace
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const ServerContext> context)
+    : stream_(std::move(socket)), context_(std::move(context)) {
+  boost::system::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  remote_ = ec ? "?" : ep.address().to_string();
+}
+
+void HttpSession::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->doRead(); });
+}
+
+void HttpSession::doRead() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(context_->config.header_limit));
+  parser_->body_limit(context_->config.body_limit);
+  // One deadline for the whole request: a client that trickles its headers (slowloris) is cut off.
+  stream_.expires_after(context_->config.header_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](auto ec, std::size_t n) { self->onRead(ec, n); });
+}
+
+void HttpSession::onRead(boost::system::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::connection_reset ||
+      ec == net::error::eof) {
+    return doClose();
+  }
+  if (ec) return rejectMalformed(ec);
+  started_ = std::chrono::steady_clock::now();
+  auto& req = parser_->get();
+  HttpRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  request.accept_encoding = std::string(req[http::field::accept_encoding]);
+  request.if_none_match = std::string(req[http::field::if_none_match]);
+  request.remote = remote_;
+  request.body = std::move(req.body());
+  log_request_ = request.method + " " + logSafe(request.target);
+  HttpResponse res = context_->router.handle(request);
+  send(std::move(res), req.method() == http::verb::head, req.keep_alive(), req.version());
+}
+
+// The request could not be parsed: answer with the matching status and close the connection.
+void HttpSession::rejectMalformed(boost::system::error_code ec) {
+  started_ = std::chrono::steady_clock::now();
+  log_request_ = "(malformed request: " + ec.message() + ")";
+  int status = 400;
+  if (ec == http::error::header_limit) status = 431;
+  if (ec == http::error::body_limit) status = 413;
+  std::string reason = status == 431 ? "request header too large"
+                       : status == 413 ? "request body too large"
+                                       : "malformed request";
+  send(textResponse(status, reason), false, false, 11);
+}
+
+void HttpSession::send(HttpResponse res, bool head_only, bool keep_alive, unsigned version) {
+  log_status_ = res.status;
+  auto status = static_cast<http::status>(res.status);
+  std::optional<http::message_generator> msg;
+  if (!res.file_path.empty()) {
+    http::file_body::value_type file;
+    boost::system::error_code ec;
+    file.open(res.file_path.c_str(), beast::file_mode::scan, ec);
+    if (ec) {  // vanished between routing and sending
+      log_status_ = 404;
+      res = textResponse(404, "not found");
+    } else {
+      http::response<http::file_body> out{status, version};
+      copyHeaders(out, res, keep_alive);
+      out.content_length(file.size());
+      if (!head_only) out.body() = std::move(file);
+      msg.emplace(std::move(out));
+    }
+  }
+  if (!msg) {
+    http::response<http::string_body> out{status, version};
+    copyHeaders(out, res, keep_alive);
+    out.content_length(res.body.size());
+    if (!head_only) out.body() = std::move(res.body);
+    msg.emplace(std::move(out));
+  }
+  stream_.expires_after(std::chrono::seconds(30));
+  beast::async_write(stream_, std::move(*msg), [self = shared_from_this(), keep_alive](auto ec, std::size_t n) {
+    self->onWrite(keep_alive, ec, n);
+  });
+}
+
+void HttpSession::onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes) {
+  if (context_->config.access_log) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    char tail[96];
+    std::snprintf(tail, sizeof tail, " %d %zuB %.2fms", log_status_, bytes, us.count() / 1000.0);
+    logLine(LogLevel::kInfo, remote_ + " " + log_request_ + tail + (ec ? " (write failed)" : ""));
+  }
+  if (ec || !keep_alive) return doClose();
+  doRead();
+}
+
+void HttpSession::doClose() {
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.close();
+}
+
+}  // namespace imroom::server

@@ -1,0 +1,45 @@
+// One HTTP/1.1 connection: reads requests (with size limits and a header timeout), asks the router,
+// writes responses, keeps the connection alive when the client asks. Never throws.
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "http_types.hpp"
+
+namespace imroom::server {
+
+struct ServerContext;
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const ServerContext> context);
+  void run();
+
+ private:
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  void doRead();
+  void onRead(boost::system::error_code ec, std::size_t bytes);
+  void rejectMalformed(boost::system::error_code ec);
+  void send(HttpResponse res, bool head_only, bool keep_alive, unsigned version);
+  void onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes);
+  void doClose();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  std::shared_ptr<const ServerContext> context_;
+  std::string remote_;
+  // For the access log line of the request in flight.
+  std::string log_request_;
+  int log_status_ = 0;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace imroom::server

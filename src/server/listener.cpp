@@ -1,0 +1,60 @@
+#include "listener.hpp"
+
+#include <boost/asio/strand.hpp>
+
+#include "http_session.hpp"
+#include "log.hpp"
+
+namespace imroom::server {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+Listener::Listener(net::io_context& ioc, std::shared_ptr<const ServerContext> context)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(std::move(context)) {}
+
+std::string Listener::open(const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return "open: " + ec.message();
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return "set_option: " + ec.message();
+  acceptor_.bind(endpoint, ec);
+  if (ec) return "bind " + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) + ": " + ec.message();
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return "listen: " + ec.message();
+  return {};
+}
+
+void Listener::run() { doAccept(); }
+
+void Listener::close() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ignored;
+    self->acceptor_.close(ignored);
+  });
+}
+
+unsigned short Listener::port() const {
+  boost::system::error_code ec;
+  auto ep = acceptor_.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Listener::doAccept() {
+  // Each connection gets its own strand, so its handlers never run concurrently.
+  acceptor_.async_accept(net::make_strand(ioc_), [self = shared_from_this()](auto ec, tcp::socket socket) {
+    self->onAccept(ec, std::move(socket));
+  });
+}
+
+void Listener::onAccept(boost::system::error_code ec, tcp::socket socket) {
+  if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // closed: stop accepting
+  if (ec) {
+    logLine(LogLevel::kWarn, "accept: " + ec.message());  // e.g. out of file descriptors: keep going
+  } else {
+    std::make_shared<HttpSession>(std::move(socket), context_)->run();
+  }
+  doAccept();
+}
+
+}  // namespace imroom::server

@@ -1,0 +1,45 @@
+#include "server.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <filesystem>
+
+#include "listener.hpp"
+#include "log.hpp"
+#include "server_context.hpp"
+
+namespace imroom::server {
+namespace net = boost::asio;
+
+Server::Server(ServerConfig config)
+    : context_(std::make_shared<ServerContext>(ServerContext{config, Router(StaticFiles(config.root))})) {}
+
+Server::~Server() = default;
+
+std::string Server::start() {
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(context_->config.host, ec);
+  if (ec) return "invalid listen address '" + context_->config.host + "'";
+  std::error_code fec;
+  if (!std::filesystem::is_directory(context_->config.root, fec)) {
+    logLine(LogLevel::kWarn, "web root '" + context_->config.root + "' is not a directory: every page will 404");
+  }
+  listener_ = std::make_shared<Listener>(ioc_, context_);
+  std::string error = listener_->open({address, context_->config.port});
+  if (!error.empty()) return error;
+  listener_->run();
+  return {};
+}
+
+void Server::run() { ioc_.run(); }
+
+void Server::stop() {
+  if (listener_) listener_->close();
+  net::post(ioc_, [this] { ioc_.stop(); });
+}
+
+unsigned short Server::port() const { return listener_ ? listener_->port() : 0; }
+
+const ServerConfig& Server::config() const { return context_->config; }
+
+}  // namespace imroom::server

@@ -1,0 +1,36 @@
+// imroom-server as an object: main.cpp and the loopback tests start it the same way.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+
+#include "config.hpp"
+
+namespace imroom::server {
+
+class Listener;
+struct ServerContext;
+
+class Server {
+ public:
+  explicit Server(ServerConfig config);
+  ~Server();
+
+  // Binds and starts listening. Returns "" on success, otherwise a message for the operator.
+  std::string start();
+  // Runs the I/O loop on the calling thread until stop().
+  void run();
+  // Thread-safe: stops accepting, then ends the I/O loop.
+  void stop();
+
+  unsigned short port() const;
+  const ServerConfig& config() const;
+
+ private:
+  boost::asio::io_context ioc_{1};
+  std::shared_ptr<ServerContext> context_;
+  std::shared_ptr<Listener> listener_;
+};
+
+}  // namespace imroom::server

@@ -1,0 +1,91 @@
+#include "join_panel.hpp"
+
+#include <imgui.h>
+
+#include <cstring>
+
+namespace imroom::ui {
+
+namespace {
+
+ImVec4 statusColour(core::StatusKind kind) {
+  switch (kind) {
+    case core::StatusKind::kError: return ImVec4(1.00f, 0.45f, 0.42f, 1.0f);
+    case core::StatusKind::kBusy: return ImVec4(0.98f, 0.80f, 0.35f, 1.0f);
+    case core::StatusKind::kInfo: break;
+  }
+  return ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
+}
+
+void copyInto(std::array<char, core::kMaxNameLength + 1>& buf, const std::string& text) {
+  std::size_t n = std::min(text.size(), buf.size() - 1);
+  std::memcpy(buf.data(), text.data(), n);
+  buf[n] = '\0';
+}
+
+bool sameForm(const core::JoinForm& a, const core::JoinForm& b) {
+  return a.username == b.username && a.room == b.room && a.media == b.media;
+}
+
+}  // namespace
+
+void JoinPanel::syncFrom(const core::JoinForm& form) {
+  copyInto(username_, form.username);
+  copyInto(room_, form.room);
+  last_seen_ = form;
+  synced_ = true;
+}
+
+void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out) {
+  if (!synced_ || !sameForm(state.form, last_seen_)) syncFrom(state.form);
+  core::JoinForm form = state.form;
+
+  const float width = std::min(420.0f, ImGui::GetContentRegionAvail().x);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float height = ImGui::GetTextLineHeightWithSpacing() * 14.0f;
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
+                             ImGui::GetCursorPosY() + std::max(0.0f, (avail.y - height) * 0.4f)));
+  ImGui::BeginChild("join", ImVec2(width, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+
+  ImGui::SetWindowFontScale(1.6f);
+  ImGui::TextUnformatted("imroom");
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::TextDisabled("Text and video rooms in your browser");
+  ImGui::Spacing();
+
+  bool submit = false;
+  const ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsNoBlank;
+  ImGui::TextUnformatted("Your name");
+  ImGui::SetNextItemWidth(-1.0f);
+  if (!focus_requested_ && username_[0] == '\0') ImGui::SetKeyboardFocusHere();
+  focus_requested_ = true;
+  submit |= ImGui::InputTextWithHint("##name", "e.g. ann", username_.data(), username_.size(), flags);
+  ImGui::TextUnformatted("Room");
+  ImGui::SetNextItemWidth(-1.0f);
+  submit |= ImGui::InputTextWithHint("##room", "e.g. lobby", room_.data(), room_.size(), flags);
+
+  int media = static_cast<int>(form.media);
+  ImGui::RadioButton("Text chat", &media, static_cast<int>(core::MediaKind::kText));
+  ImGui::SameLine();
+  ImGui::RadioButton("Video call", &media, static_cast<int>(core::MediaKind::kVideo));
+  ImGui::SameLine();
+  ImGui::RadioButton("Audio only", &media, static_cast<int>(core::MediaKind::kAudio));
+  ImGui::Spacing();
+  submit |= ImGui::Button("Join", ImVec2(-1.0f, 0.0f));
+
+  form.username = username_.data();
+  form.room = room_.data();
+  form.media = static_cast<core::MediaKind>(media);
+  if (!sameForm(form, state.form)) {
+    last_seen_ = form;
+    out.push_back(core::EditForm{form});
+  }
+  if (submit) out.push_back(core::Join{});
+
+  ImGui::PushStyleColor(ImGuiCol_Text, statusColour(state.status.kind));
+  ImGui::TextWrapped("%s", state.status.text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::EndChild();
+}
+
+}  // namespace imroom::ui

@@ -1,0 +1,28 @@
+// The join screen: name, room, text/video/audio choice, Join button, status line.
+// Reads AppState, pushes Intents; owns only its widget state (edit buffers).
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "app_state.hpp"
+#include "names.hpp"
+
+namespace imroom::ui {
+
+class JoinPanel {
+ public:
+  // Draws the panel centred in the current window; appends what the user asked for to `out`.
+  void draw(const core::AppState& state, std::vector<core::Intent>& out);
+
+ private:
+  void syncFrom(const core::JoinForm& form);
+
+  std::array<char, core::kMaxNameLength + 1> username_{};
+  std::array<char, core::kMaxNameLength + 1> room_{};
+  core::JoinForm last_seen_;  // the form as last synced, to notice changes made through the JS API
+  bool synced_ = false;
+  bool focus_requested_ = false;
+};
+
+}  // namespace imroom::ui

@@ -1,0 +1,24 @@
+#include "ui.hpp"
+
+#include <imgui.h>
+
+namespace imroom::ui {
+
+std::vector<core::Intent> Ui::draw(const core::AppState& state) {
+  std::vector<core::Intent> intents;
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+  ImGui::Begin("imroom", nullptr, flags);
+  ImGui::PopStyleVar();
+  switch (state.screen) {
+    case core::Screen::kJoin: join_.draw(state, intents); break;
+  }
+  ImGui::End();
+  return intents;
+}
+
+}  // namespace imroom::ui

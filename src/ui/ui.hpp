@@ -1,0 +1,20 @@
+// The whole interface for one frame: a full-window backdrop and the panel for the current screen.
+#pragma once
+
+#include <vector>
+
+#include "app_state.hpp"
+#include "join_panel.hpp"
+
+namespace imroom::ui {
+
+class Ui {
+ public:
+  // Call between ImGui::NewFrame() and ImGui::Render(). Returns what the user asked for this frame.
+  std::vector<core::Intent> draw(const core::AppState& state);
+
+ private:
+  JoinPanel join_;
+};
+
+}  // namespace imroom::ui

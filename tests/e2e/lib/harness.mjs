@@ -1,0 +1,74 @@
+// Shared by the browser tests and benchmarks: start the real imroom-server, launch Debian's Chromium.
+// Everything stays on loopback; scripts/test runs these inside a network namespace of their own.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const SERVER_BIN = process.env.IMROOM_SERVER_BIN || path.join(ROOT, "build/native/src/server/imroom-server");
+export const WEB_ROOT = process.env.IMROOM_WEB_ROOT || path.join(ROOT, "build/web/dist");
+export const ARTIFACTS = path.join(ROOT, "test-results");
+
+// Starts imroom-server on a free loopback port; resolves to { url, port, logs(), stop() }.
+export async function startServer(extraArgs = []) {
+  const child = spawn(SERVER_BIN, ["--port", "0", "--root", WEB_ROOT, ...extraArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("imroom-server did not start:\n" + log)), 10_000);
+    child.stderr.on("data", (d) => {
+      log += d;
+      const m = /on http:\/\/[^:]+:(\d+)\//.exec(log);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`imroom-server exited ${code}:\n${log}`)); });
+  });
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    logs: () => log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+// Chromium flags from TOOLCHAIN.md: no background traffic, fake camera/microphone, loopback ICE.
+export const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions",
+  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+  "--allow-loopback-in-peer-connection", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
+];
+
+export async function launchBrowser(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+}
+
+// Collects console errors and uncaught exceptions of a page, for "no console errors" checks.
+export function watchErrors(page) {
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
+
+// Waits until the page's ImRoom instance (window.imroom) exists and has drawn `frames` frames.
+export async function waitForFrames(page, frames = 1, timeout = 20_000) {
+  await page.waitForFunction((n) => window.imroom && window.imroom.state().ui.frames >= n, frames, { timeout });
+}
+
+export function artifactPath(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}

@@ -1,0 +1,34 @@
+#include "router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace imroom::server {
+namespace {
+
+TEST(Router, HealthReportsStatusVersionAndUptime) {
+  auto now = std::chrono::steady_clock::time_point{};
+  Router router(StaticFiles("/nonexistent"), [&] { return now; });
+  now += std::chrono::seconds(42);
+  HttpRequest req{"GET", "/healthz", "", "", "", ""};
+  HttpResponse res = router.handle(req);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(*res.header("Content-Type"), "application/json");
+  EXPECT_NE(res.body.find("\"status\":\"ok\""), std::string::npos);
+  EXPECT_NE(res.body.find("\"uptime_s\":42"), std::string::npos);
+  EXPECT_EQ(*res.header("Cache-Control"), "no-store");
+}
+
+TEST(Router, HealthIgnoresQueryButNotMethod) {
+  Router router(StaticFiles("/nonexistent"));
+  EXPECT_EQ(router.handle({"GET", "/healthz?probe=1", "", "", "", ""}).status, 200);
+  EXPECT_EQ(router.handle({"DELETE", "/healthz", "", "", "", ""}).status, 405);
+}
+
+TEST(Router, EverythingElseIsStatic) {
+  Router router(StaticFiles("/nonexistent"));
+  EXPECT_EQ(router.handle({"GET", "/index.html", "", "", "", ""}).status, 404);
+  EXPECT_EQ(router.handle({"GET", "/../etc/passwd", "", "", "", ""}).status, 400);
+}
+
+}  // namespace
+}  // namespace imroom::server

@@ -1,0 +1,101 @@
+#include "ui.hpp"
+
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include "controller.hpp"
+#include "fonts.hpp"
+#include "theme.hpp"
+
+namespace imroom::ui {
+namespace {
+
+// Runs real ImGui frames with no window and no GPU: the panels' logic and layout, and ImGui's own asserts.
+class HeadlessUi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1024, 768);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.KeyMap[ImGuiKey_Enter] = ImGuiKey_Enter;
+    io.KeyMap[ImGuiKey_Tab] = ImGuiKey_Tab;
+    applyTheme();
+    ASSERT_TRUE(loadFonts(2.0f));
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  }
+  void TearDown() override { ImGui::DestroyContext(); }
+
+  std::vector<core::Intent> frame() {
+    ImGui::NewFrame();
+    auto intents = ui_.draw(controller_.state());
+    ImGui::Render();
+    for (const auto& i : intents) controller_.apply(i);
+    return intents;
+  }
+
+  void type(const char* text) {
+    for (const char* p = text; *p; ++p) ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*p));
+    frame();
+  }
+
+  void press(ImGuiKey key) {
+    ImGui::GetIO().KeysDown[key] = true;
+    frame();
+    ImGui::GetIO().KeysDown[key] = false;
+  }
+
+  core::Controller controller_;
+  Ui ui_;
+};
+
+TEST_F(HeadlessUi, FontIsTheBakedInDejaVuAtTheRightPixelSize) {
+  ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+  EXPECT_FLOAT_EQ(font->FontSize, kBaseFontSize * 2.0f);  // pixel ratio 2
+  EXPECT_FLOAT_EQ(ImGui::GetIO().FontGlobalScale, 0.5f);
+  EXPECT_NE(font->FindGlyphNoFallback(0x00E9), nullptr);  // é
+  EXPECT_NE(font->FindGlyphNoFallback(0x2026), nullptr);  // …
+}
+
+TEST_F(HeadlessUi, TypingANameAndPressingEnterAsksToJoin) {
+  frame();  // the first frame asks to focus the empty name field,
+  frame();  // the second gives it the keyboard
+  type("ann");
+  EXPECT_EQ(controller_.state().form.username, "ann");
+  press(ImGuiKey_Enter);
+  // Enter in the form joins; the room is still empty so the status line says what is missing.
+  EXPECT_EQ(controller_.state().status.kind, core::StatusKind::kError);
+  EXPECT_EQ(controller_.state().status.text, "Enter a room.");
+}
+
+TEST_F(HeadlessUi, SpacesCannotBeTypedIntoNames) {
+  frame();
+  frame();
+  type("a b");
+  EXPECT_EQ(controller_.state().form.username, "ab");
+}
+
+TEST_F(HeadlessUi, FormChangedThroughTheApiShowsInTheFields) {
+  frame();
+  controller_.apply(core::EditForm{core::JoinForm{"zoe", "news", core::MediaKind::kVideo}});
+  frame();
+  frame();
+  // The panel must not push the stale (empty) buffers back over the new form.
+  EXPECT_EQ(controller_.state().form.username, "zoe");
+  EXPECT_EQ(controller_.state().form.room, "news");
+}
+
+TEST_F(HeadlessUi, DrawsInTinyAndHugeWindowsWithoutAsserting) {
+  for (ImVec2 size : {ImVec2(120, 90), ImVec2(320, 568), ImVec2(3840, 2160)}) {
+    ImGui::GetIO().DisplaySize = size;
+    frame();
+    EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  }
+}
+
+}  // namespace
+}  // namespace imroom::ui

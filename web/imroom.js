@@ -1,0 +1,169 @@
+// imroom loader and public API: defines the global `ImRoom` (DESIGN.md §5).
+// Loads imroom-app.js and compiles imroom-app.wasm once per page; every ImRoom.create() instantiates
+// its own module on its own canvas, so several rooms can live on one page.
+(function (global) {
+  "use strict";
+
+  const WASM_BYTES = Number("__IMROOM_WASM_BYTES__") || 0; // filled in by the build (make_dist.cmake)
+  const scriptSrc = (document.currentScript && document.currentScript.src) || global.location.href;
+  const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+  const MEDIA = ["text", "video", "audio"];
+
+  let appPromise = null; // { factory, wasmModule }
+
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = url;
+      s.async = true;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error("Could not load " + url + ": is the imroom server reachable?"));
+      document.head.appendChild(s);
+    });
+  }
+
+  // Downloads the wasm, reporting {loaded, total} (total 0 when unknown), then compiles it.
+  async function fetchWasm(url, onProgress) {
+    const res = await fetch(url, { credentials: "same-origin" });
+    if (!res.ok) throw new Error("Could not download the app (" + res.status + " for " + url + ")");
+    const encoded = res.headers.get("Content-Encoding");
+    const total = WASM_BYTES || (!encoded && Number(res.headers.get("Content-Length"))) || 0;
+    if (!res.body || !res.body.getReader) return WebAssembly.compile(await res.arrayBuffer());
+    const reader = res.body.getReader();
+    const chunks = [];
+    let loaded = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress({ loaded, total });
+    }
+    const bytes = new Uint8Array(loaded);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.byteLength; }
+    return WebAssembly.compile(bytes);
+  }
+
+  function load(options) {
+    const onProgress = (options && options.onProgress) || (() => {});
+    if (!appPromise) {
+      const base = new URL((options && options.server) || ".", scriptSrc);
+      const wasmUrl = new URL("imroom-app.wasm", base).href;
+      const jsUrl = new URL("imroom-app.js", base).href;
+      const script = typeof global.createImRoomModule === "function" ? Promise.resolve() : loadScript(jsUrl);
+      appPromise = Promise.all([script, fetchWasm(wasmUrl, onProgress)]).then(([, wasmModule]) => {
+        if (typeof global.createImRoomModule !== "function") throw new Error("imroom-app.js did not load");
+        return { factory: global.createImRoomModule, wasmModule };
+      });
+      appPromise.catch(() => { appPromise = null; }); // a later create() may retry
+    }
+    return appPromise;
+  }
+
+  function missingFeature() {
+    if (typeof WebAssembly !== "object") return "This browser cannot run WebAssembly, which imroom needs.";
+    const probe = document.createElement("canvas");
+    if (!probe.getContext("webgl2")) {
+      return "This browser cannot draw with WebGL2, which imroom needs. Turn on hardware acceleration " +
+             "or try a current Chrome, Edge, Firefox or Safari.";
+    }
+    return null;
+  }
+
+  function resolveCanvas(opts) {
+    if (opts.canvas instanceof HTMLCanvasElement) return opts.canvas;
+    if (opts.container instanceof HTMLElement) {
+      const c = document.createElement("canvas");
+      c.style.width = "100%";
+      c.style.height = "100%";
+      c.style.display = "block";
+      opts.container.appendChild(c);
+      return c;
+    }
+    throw new Error("ImRoom.create needs a `canvas` (HTMLCanvasElement) or a `container` (HTMLElement)");
+  }
+
+  function checkOptions(opts) {
+    for (const key of ["room", "username"]) {
+      const v = opts[key];
+      if (v !== undefined && v !== "" && (typeof v !== "string" || !NAME_RE.test(v))) {
+        throw new Error("ImRoom.create: `" + key + "` must be 1-64 letters, digits, - or _");
+      }
+    }
+    if (opts.media !== undefined && !MEDIA.includes(opts.media)) {
+      throw new Error("ImRoom.create: `media` must be one of " + MEDIA.join(", "));
+    }
+  }
+
+  class Room {
+    constructor(core, canvas) {
+      this._core = core;
+      this._canvas = canvas;
+      this._listeners = new Map();
+    }
+    // A JSON-serialisable snapshot (DESIGN.md §5).
+    state() {
+      if (!this._core) throw new Error("this room was destroyed");
+      return this._core.state();
+    }
+    // Subscribes to "ready" | "state" | "error"; returns a function that unsubscribes.
+    on(type, cb) {
+      if (!this._listeners.has(type)) this._listeners.set(type, new Set());
+      this._listeners.get(type).add(cb);
+      return () => this._listeners.get(type).delete(cb);
+    }
+    _emit(type, detail) {
+      for (const cb of this._listeners.get(type) || []) {
+        try { cb(detail); } catch (e) { console.error("imroom: a '" + type + "' listener threw", e); }
+      }
+    }
+    // Stops drawing and frees the instance; the canvas stays in the page.
+    destroy() {
+      if (!this._core) return;
+      this._core.destroy();
+      this._core.delete();
+      this._core = null;
+    }
+  }
+
+  async function create(options) {
+    const opts = Object.assign({ server: "", room: "", username: "", media: "text" }, options || {});
+    checkOptions(opts);
+    const canvas = resolveCanvas(opts);
+    const missing = missingFeature();
+    if (missing) throw new Error(missing);
+    if (!canvas.hasAttribute("tabindex")) canvas.tabIndex = 0; // focus decides which instance gets keys
+    canvas.addEventListener("contextmenu", (e) => e.preventDefault());
+
+    const { factory, wasmModule } = await load(opts);
+    const module = await factory({
+      canvas,
+      // Instantiate the already-compiled module: one download and compile for every instance on the page.
+      instantiateWasm(imports, receive) {
+        WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule),
+          (e) => console.error("imroom: could not start the app", e));
+        return {};
+      },
+      print: (t) => console.log("imroom:", t),
+      printErr: (t) => console.warn("imroom:", t),
+    });
+    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media });
+    const room = new Room(core, canvas);
+    const ready = new Promise((resolve) => {
+      core.setListener((type) => {
+        if (type === "ready") resolve();
+        room._emit(type, type === "state" ? core.state() : undefined);
+      });
+    });
+    const error = core.start();
+    if (error) {
+      room.destroy();
+      throw new Error(error);
+    }
+    await ready; // resolves once the first frame is on screen
+    return room;
+  }
+
+  global.ImRoom = Object.freeze({ version: "0.1.0", create, load, missingFeature });
+})(window);
