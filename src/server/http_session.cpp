@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/file.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message_generator.hpp>
@@ -95,29 +96,33 @@ void HttpSession::rejectMalformed(boost::system::error_code ec) {
 }
 
 void HttpSession::send(HttpResponse res, bool head_only, bool keep_alive, unsigned version) {
-  log_status_ = res.status;
   auto status = static_cast<http::status>(res.status);
   std::optional<http::message_generator> msg;
+  http::file_body::value_type file;
   if (!res.file_path.empty()) {
-    http::file_body::value_type file;
     boost::system::error_code ec;
     file.open(res.file_path.c_str(), beast::file_mode::scan, ec);
-    if (ec) {  // vanished between routing and sending
-      log_status_ = 404;
-      res = textResponse(404, "not found");
-    } else {
-      http::response<http::file_body> out{status, version};
-      copyHeaders(out, res, keep_alive);
-      out.content_length(file.size());
-      if (!head_only) out.body() = std::move(file);
-      msg.emplace(std::move(out));
-    }
+    if (ec) res = textResponse(404, "not found");  // vanished between routing and sending
   }
-  if (!msg) {
+  log_status_ = res.status;
+  status = static_cast<http::status>(res.status);
+  std::uint64_t length = file.is_open() ? file.size() : res.body.size();
+  if (head_only) {  // HEAD: the same headers, no body
+    http::response<http::empty_body> out{status, version};
+    copyHeaders(out, res, keep_alive);
+    out.content_length(length);
+    msg.emplace(std::move(out));
+  } else if (file.is_open()) {
+    http::response<http::file_body> out{status, version};
+    copyHeaders(out, res, keep_alive);
+    out.body() = std::move(file);
+    out.prepare_payload();
+    msg.emplace(std::move(out));
+  } else {
     http::response<http::string_body> out{status, version};
     copyHeaders(out, res, keep_alive);
-    out.content_length(res.body.size());
-    if (!head_only) out.body() = std::move(res.body);
+    out.body() = std::move(res.body);
+    out.prepare_payload();
     msg.emplace(std::move(out));
   }
   stream_.expires_after(std::chrono::seconds(30));

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <thread>
 
+#include "test_tmp.hpp"
+
 namespace imroom::server {
 namespace {
 namespace fs = std::filesystem;
@@ -22,7 +24,7 @@ using tcp = net::ip::tcp;
 class LoopbackServer : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(IMROOM_TEST_TMP) / "loopback_root";
+    root_ = testTmp("loopback") / "root";
     fs::remove_all(root_);
     fs::create_directories(root_);
     std::ofstream(root_ / "index.html") << "<!doctype html><title>imroom</title>";
@@ -41,6 +43,7 @@ class LoopbackServer : public ::testing::Test {
   void TearDown() override {
     server_->stop();
     thread_.join();
+    fs::remove_all(root_.parent_path());
   }
 
   tcp::socket connect() {

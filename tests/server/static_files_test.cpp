@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_tmp.hpp"
+
 namespace imroom::server {
 namespace {
 namespace fs = std::filesystem;
@@ -18,7 +20,7 @@ void writeFile(const fs::path& p, const std::string& content) {
 class StaticFilesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    base_ = fs::path(IMROOM_TEST_TMP) / "static_files";
+    base_ = testTmp("static_files");
     fs::remove_all(base_);
     writeFile(base_ / "root/index.html", "<!doctype html>hello");
     writeFile(base_ / "root/app.js", "console.log(1)");
@@ -31,6 +33,7 @@ class StaticFilesTest : public ::testing::Test {
     writeFile(base_ / "secret.txt", "outside the root");
     fs::create_symlink(base_ / "secret.txt", base_ / "root/link.txt");
   }
+  static void TearDownTestSuite() { fs::remove_all(base_); }
   static HttpResponse get(const std::string& target, const std::string& accept = "",
                           const std::string& inm = "") {
     StaticFiles files(base_ / "root");
