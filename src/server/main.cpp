@@ -15,9 +15,7 @@ namespace {
 using imroom::server::ServerConfig;
 
 int parseOptions(int argc, char** argv, ServerConfig& cfg, bool& done) {
-  CLI::App app{"imroom-server: text and video rooms in the browser.\n"
-               "Serves the web app and, with no Xirsys account configured, is its own signaling service.",
-               "imroom-server"};
+  CLI::App app{"imroom-server: text and video rooms in the browser. Serves the imroom web app.", "imroom-server"};
   app.set_version_flag("--version", std::string(imroom::server::kVersion));
   app.option_defaults()->always_capture_default();
   app.add_option("--host", cfg.host, "Address to listen on (0.0.0.0 for every interface)")->envname("IMROOM_HOST");
