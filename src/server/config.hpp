@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
+
+#include "signaling_api.hpp"
 
 namespace imroom::server {
 
@@ -15,6 +18,18 @@ struct ServerConfig {
   std::size_t header_limit = 8 * 1024;              // bytes of request line + headers
   std::size_t body_limit = 64 * 1024;               // bytes of request body
   bool access_log = true;                           // one line per request on stderr
+
+  // Signaling (PROTOCOL.md)
+  SignalingConfig signaling;
+  std::string token_secret;                          // HMAC key for tokens; "" = random at start
+  std::vector<std::string> allow_origins;           // extra WebSocket/CORS origins ("*" = any); own origin always
+  std::size_t max_frame_bytes = 64 * 1024;           // larger frames: close 1009
+  double max_frames_per_second = 50;                 // per socket, bursts of twice this
+  std::size_t max_users_per_room = 50;
+  std::size_t max_connections_per_address = 32;      // WebSockets from one IP address
+  double api_requests_per_second = 10;               // per address, on /api/* /_token /_host /_turn (burst 2x)
+  std::size_t max_queued_bytes = 1024 * 1024;        // unsent bytes a socket may hold before it is closed
+  std::chrono::seconds idle_timeout{60};              // silent sockets are pinged at half of it, dropped at it
 };
 
 }  // namespace imroom::server

@@ -9,9 +9,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/version.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <ctime>
 
 #include "log.hpp"
+#include "signaling_api.hpp"
+#include "websocket_session.hpp"
 #include "server_context.hpp"
 #include "version.hpp"
 
@@ -19,6 +22,7 @@ namespace imroom::server {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace websocket = beast::websocket;
 
 namespace {
 
@@ -41,7 +45,7 @@ void copyHeaders(http::response<Body>& out, const HttpResponse& in, bool keep_al
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<const ServerContext> context)
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
     : stream_(std::move(socket)), context_(std::move(context)) {
   boost::system::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
@@ -76,10 +80,37 @@ void HttpSession::onRead(boost::system::error_code ec, std::size_t) {
   request.accept_encoding = std::string(req[http::field::accept_encoding]);
   request.if_none_match = std::string(req[http::field::if_none_match]);
   request.remote = remote_;
-  request.body = std::move(req.body());
+  request.host = std::string(req[http::field::host]);
+  request.authorization = std::string(req[http::field::authorization]);
+  request.origin = std::string(req[http::field::origin]);
   log_request_ = request.method + " " + logSafe(request.target);
+  if (websocket::is_upgrade(req)) return upgrade(request);
+  request.body = std::move(req.body());
+  ++context_->http_requests;
   HttpResponse res = context_->router.handle(request);
   send(std::move(res), req.method() == http::verb::head, req.keep_alive(), req.version());
+}
+
+// A WebSocket upgrade: only /v2/<token>, with a valid token, an allowed Origin, and within the per-address
+// limit; anything else is refused with an HTTP error before the upgrade, so the client can read why.
+void HttpSession::upgrade(const HttpRequest& request) {
+  std::string_view target = request.target;
+  target = target.substr(0, target.find('?'));
+  auto refuse = [&](int status, const std::string& reason) {
+    ++context_->ws_refused;
+    send(errorResponse(status, reason), false, false, 11);
+  };
+  if (target.rfind("/v2/", 0) != 0) return refuse(404, "not_found");
+  if (!context_->originAllowed(request.origin, request.host, request.secure)) return refuse(403, "origin_not_allowed");
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  TokenCheck check = context_->signer.verify(target.substr(4), now);
+  if (!check.claims) return refuse(401, std::string(tokenErrorCode(check.error)));
+  if (context_->signaling.connectionsFrom(remote_) >= context_->config.max_connections_per_address) {
+    return refuse(429, "too_many_connections");
+  }
+  std::make_shared<WebSocketSession>(std::move(stream_), context_->signaling, context_->config,
+                                     std::move(*check.claims), remote_)
+      ->run(parser_->release());
 }
 
 // The request could not be parsed: answer with the matching status and close the connection.

@@ -18,7 +18,7 @@ struct ServerContext;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<const ServerContext> context);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
   void run();
 
  private:
@@ -27,6 +27,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void doRead();
   void onRead(boost::system::error_code ec, std::size_t bytes);
   void rejectMalformed(boost::system::error_code ec);
+  void upgrade(const HttpRequest& request);
   void send(HttpResponse res, bool head_only, bool keep_alive, unsigned version);
   void onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes);
   void doClose();
@@ -34,7 +35,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
-  std::shared_ptr<const ServerContext> context_;
+  std::shared_ptr<ServerContext> context_;
   std::string remote_;
   // For the access log line of the request in flight.
   std::string log_request_;

@@ -15,6 +15,10 @@ struct HttpRequest {
   std::string accept_encoding;  // Accept-Encoding header value ("" if absent)
   std::string if_none_match;    // If-None-Match header value ("" if absent)
   std::string remote;           // client address, for logs and per-address limits
+  std::string host;             // Host header ("" if absent)
+  std::string authorization;    // Authorization header ("" if absent)
+  std::string origin;           // Origin header ("" if absent)
+  bool secure = false;          // arrived over TLS
   std::string body;
 };
 

@@ -9,7 +9,7 @@ namespace imroom::server {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& ioc, std::shared_ptr<const ServerContext> context)
+Listener::Listener(net::io_context& ioc, std::shared_ptr<ServerContext> context)
     : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(std::move(context)) {}
 
 std::string Listener::open(const tcp::endpoint& endpoint) {

@@ -12,7 +12,7 @@ struct ServerContext;
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(boost::asio::io_context& ioc, std::shared_ptr<const ServerContext> context);
+  Listener(boost::asio::io_context& ioc, std::shared_ptr<ServerContext> context);
 
   // Opens, binds and listens; returns an empty string on success, or what went wrong.
   std::string open(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -26,7 +26,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  std::shared_ptr<const ServerContext> context_;
+  std::shared_ptr<ServerContext> context_;
 };
 
 }  // namespace imroom::server

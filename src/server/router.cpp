@@ -11,15 +11,37 @@ Router::Router(StaticFiles files, Clock clock)
       clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })),
       started_(clock_()) {}
 
-HttpResponse Router::handle(const HttpRequest& req) const {
+void Router::setApi(const SignalingApi* api, double requests_per_second) {
+  api_ = api;
+  api_limiter_.emplace(requests_per_second, requests_per_second * 2);
+}
+
+double Router::uptime() const { return std::chrono::duration<double>(clock_() - started_).count(); }
+
+HttpResponse Router::handle(const HttpRequest& req) {
   std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
-  if (path == "/healthz") {
+  auto getOnly = [&](auto fn) {
     if (req.method != "GET" && req.method != "HEAD") {
       HttpResponse res = textResponse(405, "method not allowed");
       res.set("Allow", "GET, HEAD");
       return res;
     }
-    return health();
+    return fn();
+  };
+  if (path == "/healthz") return getOnly([&] { return health(); });
+  if (path == "/metrics" && metrics_) {
+    return getOnly([&] { return textResponse(200, metrics_(), "text/plain; version=0.0.4; charset=utf-8"); });
+  }
+  bool api_path = path.rfind("/api/", 0) == 0 || path.rfind("/_token", 0) == 0 || path.rfind("/_host", 0) == 0 ||
+                  path.rfind("/_turn", 0) == 0;
+  if (api_path && api_) {
+    if (!api_limiter_->allow(req.remote, uptime())) {
+      HttpResponse res = errorResponse(429, "rate_limited");
+      res.set("Retry-After", "1");
+      return res;
+    }
+    if (auto res = api_->handle(req)) return *res;
+    return errorResponse(404, "not_found");
   }
   return files_.serve(req);
 }

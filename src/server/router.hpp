@@ -1,10 +1,14 @@
-// Maps an HTTP request to a response: health, then static files. Pure (no sockets), unit-tested.
+// Maps an HTTP request to a response: health, metrics, the signaling REST API (rate-limited per address),
+// then static files. Pure (no sockets), unit-tested. Used from the one I/O thread only.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "http_types.hpp"
+#include "rate_limiter.hpp"
+#include "signaling_api.hpp"
 #include "static_files.hpp"
 
 namespace imroom::server {
@@ -12,11 +16,18 @@ namespace imroom::server {
 class Router {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
+  using MetricsFn = std::function<std::string()>;  // Prometheus text for /metrics
 
-  // clock: injected so tests can control uptime; defaults to steady_clock::now.
+  // clock: injected so tests can control uptime and rate limits; defaults to steady_clock::now.
   explicit Router(StaticFiles files, Clock clock = {});
 
-  HttpResponse handle(const HttpRequest& req) const;
+  void setApi(const SignalingApi* api, double requests_per_second);
+  void setMetrics(MetricsFn metrics) { metrics_ = std::move(metrics); }
+
+  HttpResponse handle(const HttpRequest& req);
+
+  // Seconds since start, for metrics.
+  double uptime() const;
 
  private:
   HttpResponse health() const;
@@ -24,6 +35,9 @@ class Router {
   StaticFiles files_;
   Clock clock_;
   std::chrono::steady_clock::time_point started_;
+  const SignalingApi* api_ = nullptr;
+  std::optional<AddressRateLimiter> api_limiter_;
+  MetricsFn metrics_;
 };
 
 }  // namespace imroom::server

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 
 #include "listener.hpp"
@@ -12,7 +13,7 @@ namespace imroom::server {
 namespace net = boost::asio;
 
 Server::Server(ServerConfig config)
-    : context_(std::make_shared<ServerContext>(ServerContext{config, Router(StaticFiles(config.root))})) {}
+    : context_(std::make_shared<ServerContext>(std::move(config))) {}
 
 Server::~Server() = default;
 
@@ -35,7 +36,13 @@ void Server::run() { ioc_.run(); }
 
 void Server::stop() {
   if (listener_) listener_->close();
-  net::post(ioc_, [this] { ioc_.stop(); });
+  net::post(ioc_, [this] {
+    // Close frames to every socket, then give them a moment to go out before the loop ends.
+    context_->signaling.closeAll("server shutting down");
+    auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(
+        context_->signaling.connections() ? 500 : 0));
+    timer->async_wait([this, timer](boost::system::error_code) { ioc_.stop(); });
+  });
 }
 
 unsigned short Server::port() const { return listener_ ? listener_->port() : 0; }

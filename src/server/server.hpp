@@ -28,8 +28,9 @@ class Server {
   const ServerConfig& config() const;
 
  private:
-  boost::asio::io_context ioc_{1};
+  // Declared first so it outlives the I/O context: sessions destroyed with pending handlers still use it.
   std::shared_ptr<ServerContext> context_;
+  boost::asio::io_context ioc_{1};  // one I/O thread: the hub and router are single-threaded by design
   std::shared_ptr<Listener> listener_;
 };
 

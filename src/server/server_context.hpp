@@ -1,14 +1,30 @@
-// What every session shares: settings and the router. Immutable after start, so sessions read it freely.
+// What every session shares. Everything here is used from the one I/O thread only.
 #pragma once
+
+#include <memory>
 
 #include "config.hpp"
 #include "router.hpp"
+#include "signaling_api.hpp"
+#include "signaling_service.hpp"
+#include "token.hpp"
 
 namespace imroom::server {
 
 struct ServerContext {
+  explicit ServerContext(ServerConfig cfg);
+
   ServerConfig config;
+  TokenSigner signer;
+  SignalingApi api;
+  SignalingService signaling;
   Router router;
+  std::uint64_t http_requests = 0;
+  std::uint64_t ws_refused = 0;  // upgrades refused (token, origin, per-address limit)
+
+  std::string metrics() const;  // Prometheus text format
+  // True when a browser page from `origin` may open sockets or call the API (same origin, or allowed).
+  bool originAllowed(std::string_view origin, std::string_view host, bool secure) const;
 };
 
 }  // namespace imroom::server

@@ -5,11 +5,18 @@
 namespace imroom::server {
 namespace {
 
+HttpRequest req(std::string method, std::string target) {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  return r;
+}
+
 TEST(Router, HealthReportsStatusVersionAndUptime) {
   auto now = std::chrono::steady_clock::time_point{};
   Router router(StaticFiles("/nonexistent"), [&] { return now; });
   now += std::chrono::seconds(42);
-  HttpRequest req{"GET", "/healthz", "", "", "", ""};
+  HttpRequest req; req.method = "GET"; req.target = "/healthz";
   HttpResponse res = router.handle(req);
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(*res.header("Content-Type"), "application/json");
@@ -20,14 +27,14 @@ TEST(Router, HealthReportsStatusVersionAndUptime) {
 
 TEST(Router, HealthIgnoresQueryButNotMethod) {
   Router router(StaticFiles("/nonexistent"));
-  EXPECT_EQ(router.handle({"GET", "/healthz?probe=1", "", "", "", ""}).status, 200);
-  EXPECT_EQ(router.handle({"DELETE", "/healthz", "", "", "", ""}).status, 405);
+  EXPECT_EQ(router.handle(req("GET", "/healthz?probe=1")).status, 200);
+  EXPECT_EQ(router.handle(req("DELETE", "/healthz")).status, 405);
 }
 
 TEST(Router, EverythingElseIsStatic) {
   Router router(StaticFiles("/nonexistent"));
-  EXPECT_EQ(router.handle({"GET", "/index.html", "", "", "", ""}).status, 404);
-  EXPECT_EQ(router.handle({"GET", "/../etc/passwd", "", "", "", ""}).status, 400);
+  EXPECT_EQ(router.handle(req("GET", "/index.html")).status, 404);
+  EXPECT_EQ(router.handle(req("GET", "/../etc/passwd")).status, 400);
 }
 
 }  // namespace

@@ -1,0 +1,177 @@
+#include "hub.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "signal_frame.hpp"
+
+namespace imroom::server {
+
+using nlohmann::json;
+
+struct Hub::Member {
+  ConnId id;
+  std::string path, user, client;
+  std::string from;  // "/<path>/<user>", stamped on everything this member sends
+  double tokens;     // rate limit bucket
+  double refilled_at;
+  double last_rate_error = -1e9;
+};
+
+struct Hub::Room {
+  std::map<std::string, ConnId> users;  // sorted: "peers" lists users in a stable order
+};
+
+Hub::Hub(HubOutput& out, HubLimits limits, Clock clock) : out_(out), limits_(limits), clock_(std::move(clock)) {}
+Hub::~Hub() = default;
+
+bool Hub::isMember(ConnId id) const { return members_.count(id) != 0; }
+
+SharedText Hub::systemFrame(const std::string& path, const char* op, const std::string* to,
+                            const std::string& payload_json) const {
+  // Hand-built: the fields are ours and already valid, and this runs on every join and leave.
+  json m = {{"f", "/" + path + "/__sys__"}, {"o", op}, {"t", to ? json(*to) : json(nullptr)}};
+  std::string text = R"({"t":"u","m":)" + m.dump() + R"(,"p":)" + payload_json + "}";
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+void Hub::broadcast(const Room& room, ConnId except, const SharedText& text) {
+  for (const auto& [user, id] : room.users) {
+    if (id != except) out_.send(id, text);
+  }
+}
+
+Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string& user, const std::string& client) {
+  auto& slot = rooms_[path];
+  if (!slot) slot = std::make_unique<Room>();
+  Room& room = *slot;
+  JoinOutcome outcome = JoinOutcome::kJoined;
+  auto existing = room.users.find(user);
+  if (existing != room.users.end()) {
+    Member& old = *members_.at(existing->second);
+    if (client.empty() || old.client != client) {
+      reject(id, nullptr, "name_taken", "someone called " + user + " is already in this room");
+      out_.close(id, CloseCode::kPolicy, "name_taken");
+      return JoinOutcome::kNameTaken;
+    }
+    // The same page reconnecting: the new socket takes over silently.
+    ConnId old_id = old.id;
+    members_.erase(old_id);
+    out_.close(old_id, CloseCode::kGoingAway, "replaced");
+    outcome = JoinOutcome::kReplaced;
+  } else if (room.users.size() >= limits_.max_users_per_room) {
+    reject(id, nullptr, "room_full", "this room is full (" + std::to_string(limits_.max_users_per_room) + " people)");
+    out_.close(id, CloseCode::kPolicy, "room_full");
+    if (room.users.empty()) rooms_.erase(path);
+    return JoinOutcome::kRoomFull;
+  }
+  double now = clock_();
+  auto member = std::make_unique<Member>(
+      Member{id, path, user, client, "/" + path + "/" + user, limits_.frames_per_second * 2, now});
+  room.users[user] = id;
+  members_[id] = std::move(member);
+
+  json users = json::array();
+  for (const auto& [name, ignored] : room.users) users.push_back(name);
+  out_.send(id, systemFrame(path, "peers", &user, json{{"users", users}}.dump()));
+  if (outcome == JoinOutcome::kJoined) {
+    json m = {{"f", "/" + path + "/" + user}, {"o", "peer_connected"}, {"t", nullptr}};
+    auto text = std::make_shared<const std::string>(R"({"t":"u","m":)" + m.dump() + R"(,"p":)" + json(user).dump() + "}");
+    broadcast(room, id, text);
+  }
+  stats_.members = members_.size();
+  stats_.rooms = rooms_.size();
+  return outcome;
+}
+
+void Hub::leave(ConnId id) {
+  auto it = members_.find(id);
+  if (it == members_.end()) return;
+  std::unique_ptr<Member> m = std::move(it->second);
+  members_.erase(it);
+  auto room_it = rooms_.find(m->path);
+  if (room_it != rooms_.end()) {
+    Room& room = *room_it->second;
+    room.users.erase(m->user);
+    json meta = {{"f", m->from}, {"o", "peer_removed"}, {"t", nullptr}};
+    auto text = std::make_shared<const std::string>(R"({"t":"u","m":)" + meta.dump() + R"(,"p":)" + json(m->user).dump() + "}");
+    broadcast(room, id, text);
+    if (room.users.empty()) rooms_.erase(room_it);
+  }
+  stats_.members = members_.size();
+  stats_.rooms = rooms_.size();
+}
+
+bool Hub::allowFrame(Member& m) {
+  double now = clock_();
+  double burst = limits_.frames_per_second * 2;
+  m.tokens = std::min(burst, m.tokens + (now - m.refilled_at) * limits_.frames_per_second);
+  m.refilled_at = now;
+  if (m.tokens < 1.0) return false;
+  m.tokens -= 1.0;
+  return true;
+}
+
+void Hub::reject(ConnId id, const Member* m, std::string_view code, const std::string& reason) {
+  ++stats_.rejected[std::string(code)];
+  std::string path = m ? m->path : std::string();
+  std::string to = m ? m->user : std::string();
+  json p = {{"code", code}, {"reason", reason}};
+  out_.send(id, systemFrame(path, "error", m ? &to : nullptr, p.dump(-1, ' ', false, json::error_handler_t::replace)));
+}
+
+void Hub::receiveBinary(ConnId id) {
+  auto it = members_.find(id);
+  if (it == members_.end()) return;
+  reject(id, it->second.get(), "binary_not_supported", "frames must be JSON text, not binary");
+}
+
+void Hub::receive(ConnId id, std::string_view text) {
+  auto it = members_.find(id);
+  if (it == members_.end()) return;
+  Member& m = *it->second;
+  if (text == "ping") {  // the Xirsys library's keep-alive, sometimes hundreds a second: count and drop
+    ++stats_.bare_pings;
+    return;
+  }
+  if (!allowFrame(m)) {
+    ++stats_.rejected["rate_limited"];
+    double now = clock_();
+    if (now - m.last_rate_error >= 1.0) {  // never amplify a flood: one error a second at most
+      m.last_rate_error = now;
+      --stats_.rejected["rate_limited"];
+      reject(id, &m, "rate_limited", "too many frames: at most " + std::to_string(static_cast<int>(limits_.frames_per_second)) + " a second");
+    }
+    return;
+  }
+  relay(m, text);
+}
+
+void Hub::relay(Member& from, std::string_view text) {
+  core::ParsedFrame parsed = core::parseFrame(text);
+  if (!parsed.frame) return reject(from.id, &from, core::errorCode(parsed.error), parsed.detail);
+  core::SignalFrame& frame = *parsed.frame;
+  if (frame.op == "ping") {
+    frame.op = "pong";
+    frame.from = "/" + from.path + "/__sys__";
+    frame.to = from.user;
+    out_.send(from.id, std::make_shared<const std::string>(core::printFrame(frame)));
+    return;
+  }
+  if (frame.op != "message") return reject(from.id, &from, "unknown_op", "unknown operation \"" + frame.op.substr(0, 64) + "\"");
+  frame.from = from.from;  // the server, not the client, says who is speaking
+  const Room& room = *rooms_.at(from.path);
+  if (frame.to) {
+    auto target = room.users.find(*frame.to);
+    if (target == room.users.end()) {
+      return reject(from.id, &from, "unknown_recipient", frame.to->substr(0, 64) + " is not in this room");
+    }
+    out_.send(target->second, std::make_shared<const std::string>(core::printFrame(frame)));
+    ++stats_.frames_relayed;
+    return;
+  }
+  auto shared = std::make_shared<const std::string>(core::printFrame(frame));
+  broadcast(room, from.id, shared);
+  stats_.frames_relayed += room.users.size() - 1;
+}
+
+}  // namespace imroom::server

@@ -1,0 +1,80 @@
+// The signaling hub: rooms, presence and relay (PROTOCOL.md §4). Pure: no sockets, no Beast, no clock of
+// its own. WebSocket sessions feed it events; it answers through HubOutput. One thread (the I/O thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace imroom::server {
+
+using ConnId = std::uint64_t;
+using SharedText = std::shared_ptr<const std::string>;  // one buffer per broadcast, shared by all recipients
+
+// WebSocket close codes the hub uses.
+enum class CloseCode : std::uint16_t { kGoingAway = 1001, kPolicy = 1008, kTooBig = 1009, kInternal = 1011 };
+
+class HubOutput {
+ public:
+  virtual ~HubOutput() = default;
+  virtual void send(ConnId to, SharedText text) = 0;
+  virtual void close(ConnId to, CloseCode code, std::string reason) = 0;
+};
+
+struct HubLimits {
+  std::size_t max_users_per_room = 50;
+  double frames_per_second = 50;  // per connection; bursts of twice this are allowed
+};
+
+// Counters for /metrics.
+struct HubStats {
+  std::uint64_t frames_relayed = 0;     // frames delivered to a recipient (a broadcast to 3 counts 3)
+  std::uint64_t bare_pings = 0;
+  std::map<std::string, std::uint64_t> rejected;  // by error code
+  std::size_t members = 0;
+  std::size_t rooms = 0;
+};
+
+class Hub {
+ public:
+  using Clock = std::function<double()>;  // seconds, monotonic
+
+  Hub(HubOutput& out, HubLimits limits, Clock clock);
+  ~Hub();
+
+  enum class JoinOutcome { kJoined, kReplaced, kNameTaken, kRoomFull };
+  // A socket with a verified token for `user` on `path`; `client` is the token's client id ("" if none).
+  JoinOutcome join(ConnId id, const std::string& path, const std::string& user, const std::string& client);
+  // The socket closed (or timed out); no-op for unknown or replaced ids.
+  void leave(ConnId id);
+  // A text frame from a member.
+  void receive(ConnId id, std::string_view text);
+  // A binary frame from a member (not part of the protocol).
+  void receiveBinary(ConnId id);
+
+  const HubStats& stats() const { return stats_; }
+  bool isMember(ConnId id) const;
+
+ private:
+  struct Member;
+  struct Room;
+
+  void relay(Member& from, std::string_view text);
+  void reject(ConnId id, const Member* m, std::string_view code, const std::string& reason);
+  bool allowFrame(Member& m);
+  SharedText systemFrame(const std::string& path, const char* op, const std::string* to, const std::string& payload_json) const;
+  void broadcast(const Room& room, ConnId except, const SharedText& text);
+
+  HubOutput& out_;
+  HubLimits limits_;
+  Clock clock_;
+  std::unordered_map<ConnId, std::unique_ptr<Member>> members_;
+  std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;  // by path
+  HubStats stats_;
+};
+
+}  // namespace imroom::server

@@ -1,0 +1,48 @@
+#include "signaling_service.hpp"
+
+#include "websocket_session.hpp"
+
+namespace imroom::server {
+
+SignalingService::SignalingService(HubLimits limits, Hub::Clock clock) : hub_(*this, limits, std::move(clock)) {}
+
+ConnId SignalingService::attach(std::weak_ptr<WebSocketSession> session, const std::string& address) {
+  ConnId id = next_id_++;
+  sessions_[id] = Entry{std::move(session), address};
+  ++per_address_[address];
+  return id;
+}
+
+void SignalingService::detach(ConnId id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  auto count = per_address_.find(it->second.address);
+  if (count != per_address_.end() && --count->second == 0) per_address_.erase(count);
+  sessions_.erase(it);
+  hub_.leave(id);
+}
+
+std::size_t SignalingService::connectionsFrom(const std::string& address) const {
+  auto it = per_address_.find(address);
+  return it == per_address_.end() ? 0 : it->second;
+}
+
+void SignalingService::send(ConnId to, SharedText text) {
+  auto it = sessions_.find(to);
+  if (it == sessions_.end()) return;
+  if (auto s = it->second.session.lock()) s->enqueue(std::move(text));
+}
+
+void SignalingService::close(ConnId to, CloseCode code, std::string reason) {
+  auto it = sessions_.find(to);
+  if (it == sessions_.end()) return;
+  if (auto s = it->second.session.lock()) s->closeAfterFlush(code, std::move(reason));
+}
+
+void SignalingService::closeAll(std::string reason) {
+  for (auto& [id, entry] : sessions_) {
+    if (auto s = entry.session.lock()) s->closeAfterFlush(CloseCode::kGoingAway, reason);
+  }
+}
+
+}  // namespace imroom::server

@@ -1,0 +1,227 @@
+#include "hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace imroom::server {
+namespace {
+using nlohmann::json;
+
+// Records what the hub sends and closes, per connection.
+struct RecordingOutput : HubOutput {
+  std::map<ConnId, std::vector<json>> frames;
+  std::map<ConnId, std::pair<CloseCode, std::string>> closed;
+  void send(ConnId to, SharedText text) override {
+    json j = json::parse(*text, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << *text;
+    frames[to].push_back(std::move(j));
+  }
+  void close(ConnId to, CloseCode code, std::string reason) override { closed[to] = {code, std::move(reason)}; }
+  json last(ConnId id) { return frames[id].empty() ? json() : frames[id].back(); }
+  std::size_t count(ConnId id) { return frames[id].size(); }
+};
+
+class HubTest : public ::testing::Test {
+ protected:
+  double now_ = 1000.0;
+  RecordingOutput out_;
+  Hub hub_{out_, HubLimits{3, 10}, [this] { return now_; }};
+
+  static std::string msg(const std::string& to_json, const std::string& p = R"({"msg":"hi"})",
+                         const std::string& from = "\"mallory\"") {
+    return R"({"t":"u","m":{"f":)" + from + R"(,"o":"message","t":)" + to_json + R"(},"p":)" + p + "}";
+  }
+};
+
+TEST_F(HubTest, NewcomerGetsPeersIncludingItselfAndOthersAreTold) {
+  EXPECT_EQ(hub_.join(1, "imroom/lobby", "bob", ""), Hub::JoinOutcome::kJoined);
+  EXPECT_EQ(hub_.join(2, "imroom/lobby", "ann", ""), Hub::JoinOutcome::kJoined);
+  json peers = out_.last(2);
+  EXPECT_EQ(peers["m"]["o"], "peers");
+  EXPECT_EQ(peers["m"]["f"], "/imroom/lobby/__sys__");
+  EXPECT_EQ(peers["m"]["t"], "ann");
+  EXPECT_EQ(peers["p"]["users"], json({"ann", "bob"}));
+  json joined = out_.last(1);
+  EXPECT_EQ(joined["m"]["o"], "peer_connected");
+  EXPECT_EQ(joined["m"]["f"], "/imroom/lobby/ann");
+  EXPECT_EQ(joined["p"], "ann");
+  EXPECT_EQ(out_.count(2), 1u);  // the newcomer is not told about itself
+}
+
+TEST_F(HubTest, DirectedMessageReachesOnlyItsTargetStampedWithTheRealSender) {
+  hub_.join(1, "imroom/lobby", "ann", "");
+  hub_.join(2, "imroom/lobby", "bob", "");
+  hub_.join(3, "imroom/lobby", "cat", "");
+  std::size_t cat_before = out_.count(3);
+  hub_.receive(1, msg("\"bob\"", R"({"msg":{"type":"offer","sdp":"v=0"}})"));
+  json got = out_.last(2);
+  EXPECT_EQ(got["m"]["o"], "message");
+  EXPECT_EQ(got["m"]["f"], "/imroom/lobby/ann");  // not "mallory"
+  EXPECT_EQ(got["m"]["t"], "bob");
+  EXPECT_EQ(got["p"]["msg"]["type"], "offer");
+  EXPECT_EQ(out_.count(3), cat_before);
+  EXPECT_EQ(hub_.stats().frames_relayed, 1u);
+}
+
+TEST_F(HubTest, BroadcastReachesEveryoneElseInTheRoomOnly) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.join(3, "imroom/a", "cat", "");
+  hub_.join(4, "imroom/b", "dan", "");
+  std::size_t ann = out_.count(1), dan = out_.count(4);
+  hub_.receive(1, msg("null"));
+  EXPECT_EQ(out_.last(2)["p"]["msg"], "hi");
+  EXPECT_EQ(out_.last(3)["m"]["f"], "/imroom/a/ann");
+  EXPECT_EQ(out_.count(1), ann);  // not echoed
+  EXPECT_EQ(out_.count(4), dan);  // other room untouched
+  EXPECT_EQ(hub_.stats().frames_relayed, 2u);
+}
+
+TEST_F(HubTest, UsersOfAnotherRoomAreUnknownRecipients) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/b", "bob", "");
+  std::size_t bob = out_.count(2);
+  hub_.receive(1, msg("\"bob\""));
+  EXPECT_EQ(out_.count(2), bob);
+  EXPECT_EQ(out_.last(1)["m"]["o"], "error");
+  EXPECT_EQ(out_.last(1)["p"]["code"], "unknown_recipient");
+  EXPECT_EQ(hub_.stats().rejected.at("unknown_recipient"), 1u);
+}
+
+TEST_F(HubTest, LeavingTellsTheOthersAndEmptyRoomsDisappear) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.leave(1);
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_removed");
+  EXPECT_EQ(out_.last(2)["m"]["f"], "/imroom/a/ann");
+  EXPECT_EQ(out_.last(2)["p"], "ann");
+  EXPECT_EQ(hub_.stats().rooms, 1u);
+  hub_.leave(2);
+  hub_.leave(2);  // twice is harmless
+  EXPECT_EQ(hub_.stats().rooms, 0u);
+  EXPECT_EQ(hub_.stats().members, 0u);
+}
+
+TEST_F(HubTest, DuplicateNameFromAnotherClientIsRefusedAndTheFirstIsUntouched) {
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "");
+  std::size_t bob = out_.count(2);
+  EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "page-2"), Hub::JoinOutcome::kNameTaken);
+  EXPECT_EQ(out_.last(3)["p"]["code"], "name_taken");
+  EXPECT_EQ(out_.closed.at(3).first, CloseCode::kPolicy);
+  EXPECT_FALSE(out_.closed.count(1));
+  EXPECT_EQ(out_.count(2), bob);  // nobody saw a leave or a join
+  hub_.receive(2, msg("\"ann\""));
+  EXPECT_EQ(out_.last(1)["m"]["f"], "/imroom/a/bob");  // still the first ann
+  EXPECT_EQ(hub_.join(4, "imroom/a", "ann", ""), Hub::JoinOutcome::kNameTaken);  // no client id: refused too
+}
+
+TEST_F(HubTest, TheSamePageReconnectingReplacesItsOldSocketSilently) {
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "");
+  std::size_t bob = out_.count(2);
+  EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "page-1"), Hub::JoinOutcome::kReplaced);
+  EXPECT_EQ(out_.closed.at(1), std::make_pair(CloseCode::kGoingAway, std::string("replaced")));
+  EXPECT_EQ(out_.last(3)["m"]["o"], "peers");
+  EXPECT_EQ(out_.count(2), bob);
+  hub_.leave(1);  // the old socket's close arrives later: no peer_removed
+  EXPECT_EQ(out_.count(2), bob);
+  hub_.receive(2, msg("\"ann\""));
+  EXPECT_EQ(out_.last(3)["m"]["f"], "/imroom/a/bob");
+}
+
+TEST_F(HubTest, AFullRoomRefusesTheNextUser) {
+  hub_.join(1, "imroom/a", "u1", "");
+  hub_.join(2, "imroom/a", "u2", "");
+  hub_.join(3, "imroom/a", "u3", "");
+  EXPECT_EQ(hub_.join(4, "imroom/a", "u4", ""), Hub::JoinOutcome::kRoomFull);
+  EXPECT_EQ(out_.last(4)["p"]["code"], "room_full");
+  EXPECT_EQ(out_.closed.at(4).second, "room_full");
+  EXPECT_EQ(hub_.join(5, "imroom/b", "u4", ""), Hub::JoinOutcome::kJoined);
+}
+
+struct BadFrame {
+  std::string name, text, code;
+  friend void PrintTo(const BadFrame& b, std::ostream* os) { *os << b.name; }
+};
+class HubBadFrames : public HubTest, public ::testing::WithParamInterface<BadFrame> {};
+
+TEST_P(HubBadFrames, AreAnsweredWithAnErrorAndChangeNothing) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/a", "bob", "");
+  std::size_t bob = out_.count(2);
+  hub_.receive(1, GetParam().text);
+  EXPECT_EQ(out_.last(1)["m"]["o"], "error");
+  EXPECT_EQ(out_.last(1)["m"]["t"], "ann");
+  EXPECT_EQ(out_.last(1)["p"]["code"], GetParam().code);
+  EXPECT_FALSE(out_.last(1)["p"]["reason"].get<std::string>().empty());
+  EXPECT_EQ(out_.count(2), bob);
+  hub_.receive(1, msg("\"bob\""));  // and the sender can carry on
+  EXPECT_EQ(out_.count(2), bob + 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, HubBadFrames,
+    ::testing::Values(BadFrame{"NotJson", "{oops", "bad_json"}, BadFrame{"Empty", "", "bad_json"},
+                      BadFrame{"Array", "[1,2]", "not_object"}, BadFrame{"String", "\"u\"", "not_object"},
+                      BadFrame{"NoT", R"({"m":{"o":"message"},"p":1})", "bad_field"},
+                      BadFrame{"WrongT", R"({"t":"x","m":{"o":"message"},"p":1})", "bad_field"},
+                      BadFrame{"MNotObject", R"({"t":"u","m":"message","p":1})", "bad_field"},
+                      BadFrame{"OpNotString", R"({"t":"u","m":{"o":5},"p":1})", "bad_field"},
+                      BadFrame{"ToNotString", R"({"t":"u","m":{"o":"message","t":7},"p":1})", "bad_field"},
+                      BadFrame{"UnknownOp", R"({"t":"u","m":{"o":"peers","t":null},"p":{"users":["x"]}})", "unknown_op"},
+                      BadFrame{"Nobody", R"({"t":"u","m":{"o":"message","t":"zed"},"p":1})", "unknown_recipient"},
+                      BadFrame{"DeepNesting", std::string(60000, '[') + std::string(60000, ']'), "not_object"}),
+    [](const ::testing::TestParamInfo<BadFrame>& tp) { return tp.param.name; });
+
+TEST_F(HubTest, BinaryFramesAreRefused) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.receiveBinary(1);
+  EXPECT_EQ(out_.last(1)["p"]["code"], "binary_not_supported");
+}
+
+TEST_F(HubTest, BarePingsAreAcceptedSilentlyAtAnyRate) {
+  hub_.join(1, "imroom/a", "ann", "");
+  std::size_t before = out_.count(1);
+  for (int i = 0; i < 10000; ++i) hub_.receive(1, "ping");
+  EXPECT_EQ(out_.count(1), before);
+  EXPECT_FALSE(out_.closed.count(1));
+  EXPECT_EQ(hub_.stats().bare_pings, 10000u);
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.receive(1, msg("\"bob\""));  // pings did not use up the frame budget
+  EXPECT_EQ(out_.last(2)["m"]["o"], "message");
+}
+
+TEST_F(HubTest, JsonPingIsAnsweredWithPong) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.receive(1, R"({"t":"u","m":{"o":"ping"},"p":42})");
+  EXPECT_EQ(out_.last(1)["m"]["o"], "pong");
+  EXPECT_EQ(out_.last(1)["p"], 42);
+}
+
+TEST_F(HubTest, AFloodIsCutToTheRateWithOneErrorASecond) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/a", "bob", "");
+  std::size_t bob = out_.count(2), ann = out_.count(1);
+  for (int i = 0; i < 100; ++i) hub_.receive(1, msg("\"bob\""));
+  EXPECT_EQ(out_.count(2) - bob, 20u);  // the burst: twice the rate of 10/s
+  EXPECT_EQ(out_.count(1) - ann, 1u);   // one rate_limited error, not 80
+  EXPECT_EQ(out_.last(1)["p"]["code"], "rate_limited");
+  EXPECT_EQ(hub_.stats().rejected.at("rate_limited"), 80u);
+  now_ += 1.0;  // a second later, 10 more frames are allowed
+  for (int i = 0; i < 10; ++i) hub_.receive(1, msg("\"bob\""));
+  EXPECT_EQ(out_.count(2) - bob, 30u);
+}
+
+TEST_F(HubTest, InvalidUtf8InAPayloadIsRelayedSafely) {
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.receive(1, msg("\"bob\"", "\"\xff\xfe\""));
+  // Either rejected as bad JSON or relayed as valid JSON; never a crash or an unparsable frame.
+  EXPECT_TRUE(out_.last(1)["m"]["o"] == "error" || out_.last(2)["m"]["o"] == "message");
+}
+
+}  // namespace
+}  // namespace imroom::server

@@ -1,0 +1,318 @@
+// The signaling service over real WebSockets on loopback: presence, relay, sender stamping, isolation,
+// and a table of abuse where, after each case, a healthy pair in another room must still talk.
+#include "server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "token.hpp"
+#include "ws_client.hpp"
+
+namespace imroom::server {
+namespace {
+using nlohmann::json;
+using testing::messageTo;
+using testing::WsClient;
+namespace net = boost::asio;
+
+constexpr const char* kSecret = "loopback-test-secret";
+
+class Signaling : public ::testing::Test {
+ protected:
+  void startServer(ServerConfig cfg = {}) {
+    cfg.port = 0;
+    cfg.root = "/nonexistent";
+    cfg.access_log = false;
+    cfg.token_secret = kSecret;
+    server_ = std::make_unique<Server>(cfg);
+    ASSERT_EQ(server_->start(), "");
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  void SetUp() override {
+    ServerConfig cfg;
+    cfg.max_frame_bytes = 4096;
+    cfg.max_frames_per_second = 20;
+    cfg.max_users_per_room = 3;
+    cfg.max_connections_per_address = 12;
+    startServer(cfg);
+  }
+  void TearDown() override { stopServer(); }
+  void stopServer() {
+    if (!thread_.joinable()) return;
+    server_->stop();
+    thread_.join();
+  }
+
+  static std::string token(const std::string& room, const std::string& user, const std::string& client = "",
+                           std::int64_t ttl = 60) {
+    return TokenSigner(kSecret).issue({"imroom/" + room, user, client, std::time(nullptr) + ttl});
+  }
+
+  // Connects `user` to `room` and consumes its "peers" frame.
+  std::unique_ptr<WsClient> join(const std::string& room, const std::string& user, const std::string& client = "") {
+    auto c = std::make_unique<WsClient>();
+    EXPECT_EQ(c->connect(server_->port(), "/v2/" + token(room, user, client)), 101) << c->refusalBody();
+    auto peers = c->recvOp("peers");
+    EXPECT_TRUE(peers) << user << " got no peers frame";
+    return c;
+  }
+
+  // A healthy pair in room "calm": bob sends to cat and cat receives it, stamped.
+  void expectCalmRoomWorks(WsClient& bob, WsClient& cat, int n) {
+    std::string text = "\"hello " + std::to_string(n) + "\"";
+    ASSERT_TRUE(bob.send(messageTo("cat", text)));
+    auto got = cat.recvOp("message");
+    ASSERT_TRUE(got) << "the calm room stopped working";
+    EXPECT_EQ((*got)["m"]["f"], "/imroom/calm/bob");
+    EXPECT_EQ((*got)["p"], json::parse(text));
+  }
+
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(Signaling, PresenceAndRelayStampedWithTheRealSender) {
+  auto bob = join("a", "bob");
+  auto ann = std::make_unique<WsClient>();
+  ASSERT_EQ(ann->connect(server_->port(), "/v2/" + token("a", "ann")), 101);
+  auto peers = ann->recvJson();
+  ASSERT_TRUE(peers);
+  EXPECT_EQ((*peers)["m"]["o"], "peers");
+  EXPECT_EQ((*peers)["m"]["f"], "/imroom/a/__sys__");
+  EXPECT_EQ((*peers)["p"]["users"], json({"ann", "bob"}));
+  auto joined = bob->recvOp("peer_connected");
+  ASSERT_TRUE(joined);
+  EXPECT_EQ((*joined)["p"], "ann");
+
+  // m.f claims to be bob: the server overwrites it.
+  ASSERT_TRUE(ann->send(R"({"t":"u","m":{"f":"/imroom/a/bob","o":"message","t":"bob"},"p":{"msg":{"type":"offer","sdp":"v=0"}}})"));
+  auto got = bob->recvOp("message");
+  ASSERT_TRUE(got);
+  EXPECT_EQ((*got)["m"]["f"], "/imroom/a/ann");
+  EXPECT_EQ((*got)["p"]["msg"]["type"], "offer");
+
+  ann->close();
+  auto left = bob->recvOp("peer_removed");
+  ASSERT_TRUE(left);
+  EXPECT_EQ((*left)["p"], "ann");
+}
+
+TEST_F(Signaling, RoomsNeverSeeEachOther) {
+  auto ann = join("a", "ann");
+  auto bob = join("b", "bob");
+  ASSERT_TRUE(ann->send(messageTo("bob", "1")));
+  auto err = ann->recvOp("error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["p"]["code"], "unknown_recipient");
+  ASSERT_TRUE(ann->send(messageTo("", "2")));  // broadcast in a: nobody else there
+  bob->setTimeout(300);
+  EXPECT_FALSE(bob->recv()) << "a frame crossed rooms";
+}
+
+struct Abuse {
+  std::string name;
+  std::function<void(WsClient&)> act;
+  std::string expect_error;  // error code expected, or "" for none
+  int expect_close = 0;      // close code expected, or 0 when the socket stays open
+  friend void PrintTo(const Abuse& a, std::ostream* os) { *os << a.name; }
+};
+
+class SignalingAbuse : public Signaling, public ::testing::WithParamInterface<Abuse> {};
+
+TEST_P(SignalingAbuse, ClearAnswerAndTheOtherRoomCarriesOn) {
+  auto bob = join("calm", "bob");
+  auto cat = join("calm", "cat");
+  bob->recvOp("peer_connected");
+  auto eve = join("wild", "eve");
+  auto dan = join("wild", "dan");  // a bystander in eve's room
+  eve->recvOp("peer_connected");
+  const Abuse& a = GetParam();
+  a.act(*eve);
+  if (!a.expect_error.empty()) {
+    auto err = eve->recvOp("error", 500);
+    ASSERT_TRUE(err) << "no error frame";
+    EXPECT_EQ((*err)["p"]["code"], a.expect_error);
+    EXPECT_FALSE((*err)["p"]["reason"].get<std::string>().empty());
+    EXPECT_EQ((*err)["m"]["t"], "eve");
+  }
+  if (a.expect_close) {
+    ASSERT_TRUE(eve->waitClosed());
+    EXPECT_EQ(static_cast<int>(eve->closeReason().code), a.expect_close) << eve->lastError().message();
+    auto left = dan->recvOp("peer_removed");
+    ASSERT_TRUE(left);
+    EXPECT_EQ((*left)["p"], "eve");
+  } else {
+    // eve is still in her room and can still speak.
+    ASSERT_TRUE(eve->send(messageTo("dan", "\"still here\"")));
+    std::optional<json> got;
+    while ((got = dan->recvOp("message", 500)) && (*got)["p"] != "still here") {
+    }
+    ASSERT_TRUE(got) << "eve was cut off";
+  }
+  expectCalmRoomWorks(*bob, *cat, 1);
+}
+
+const std::string kBig(5000, 'x');
+INSTANTIATE_TEST_SUITE_P(
+    Table, SignalingAbuse,
+    ::testing::Values(
+        Abuse{"InvalidJson", [](WsClient& c) { c.send("{not json"); }, "bad_json"},
+        Abuse{"NotAnObject", [](WsClient& c) { c.send("[1,2,3]"); }, "not_object"},
+        Abuse{"MissingFields", [](WsClient& c) { c.send(R"({"t":"u"})"); }, "bad_field"},
+        Abuse{"WrongTypedTo", [](WsClient& c) { c.send(R"({"t":"u","m":{"o":"message","t":{"x":1}},"p":1})"); }, "bad_field"},
+        Abuse{"WrongTypedOp", [](WsClient& c) { c.send(R"({"t":"u","m":{"o":null},"p":1})"); }, "bad_field"},
+        Abuse{"UnknownOp", [](WsClient& c) { c.send(R"({"t":"u","m":{"o":"peer_removed","t":null},"p":"dan"})"); }, "unknown_op"},
+        Abuse{"Binary", [](WsClient& c) { c.send("\x01\x02", true); }, "binary_not_supported"},
+        Abuse{"ToAnotherRoom", [](WsClient& c) { c.send(messageTo("bob", "1")); }, "unknown_recipient"},
+        Abuse{"ToNobody", [](WsClient& c) { c.send(messageTo("nobody", "1")); }, "unknown_recipient"},
+        Abuse{"Flood",
+              [](WsClient& c) {
+                for (int i = 0; i < 200; ++i) c.send(messageTo("dan", "1"));
+                std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the budget refills
+              },
+              "rate_limited"},
+        Abuse{"BarePingStorm", [](WsClient& c) { for (int i = 0; i < 3000; ++i) c.send("ping"); }, ""},
+        Abuse{"OverTheSizeLimit", [](WsClient& c) { c.send(messageTo("dan", "\"" + kBig + "\"")); }, "", 1009}),
+    [](const ::testing::TestParamInfo<Abuse>& tp) { return tp.param.name; });
+
+TEST_F(Signaling, FloodedSenderRecoversAfterAPause) {
+  auto eve = join("wild", "eve");
+  auto dan = join("wild", "dan");
+  for (int i = 0; i < 100; ++i) eve->send(messageTo("dan", "1"));
+  ASSERT_TRUE(eve->recvOp("error"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // After a second the budget is back (20/s): a normal message goes through.
+  eve->send(messageTo("dan", "\"after\""));
+  dan->setTimeout(2000);
+  std::optional<json> got;
+  while ((got = dan->recvOp("message")) && (*got)["p"] != "after") {
+  }
+  ASSERT_TRUE(got);
+}
+
+TEST_F(Signaling, TokensThatAreForgedExpiredOrMalformedAreRefusedBeforeTheUpgrade) {
+  struct Case { std::string target; int status; std::string reason; };
+  std::string good = token("a", "ann");
+  std::string forged = base64UrlEncode(R"({"p":"imroom/a","u":"admin","c":"","e":9999999999})") + good.substr(good.find('.'));
+  for (const Case& k : {Case{"/v2/" + forged, 401, "bad_token"},
+                        Case{"/v2/" + TokenSigner("other-secret").issue({"imroom/a", "ann", "", 9999999999}), 401, "bad_token"},
+                        Case{"/v2/" + token("a", "ann", "", -5), 401, "token_expired"},
+                        Case{"/v2/garbage", 401, "bad_token"}, Case{"/v2/", 401, "bad_token"},
+                        Case{"/ws", 404, "not_found"}}) {
+    WsClient c;
+    EXPECT_EQ(c.connect(server_->port(), k.target), k.status) << k.target;
+    EXPECT_NE(c.refusalBody().find(k.reason), std::string::npos) << c.refusalBody();
+  }
+}
+
+TEST_F(Signaling, OriginsAreChecked) {
+  WsClient evil;
+  EXPECT_EQ(evil.connect(server_->port(), "/v2/" + token("a", "ann"), "http://evil.example"), 403);
+  EXPECT_NE(evil.refusalBody().find("origin_not_allowed"), std::string::npos);
+  WsClient same;
+  std::string own = "http://127.0.0.1:" + std::to_string(server_->port());
+  EXPECT_EQ(same.connect(server_->port(), "/v2/" + token("a", "ann"), own), 101);
+}
+
+TEST_F(Signaling, ConnectionsPerAddressAreLimited) {
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int i = 0; i < 12; ++i) clients.push_back(join("r" + std::to_string(i), "u"));
+  WsClient extra;
+  EXPECT_EQ(extra.connect(server_->port(), "/v2/" + token("x", "u")), 429);
+  EXPECT_NE(extra.refusalBody().find("too_many_connections"), std::string::npos);
+  clients.pop_back();  // closing one frees a slot
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  WsClient again;
+  EXPECT_EQ(again.connect(server_->port(), "/v2/" + token("x", "u")), 101);
+}
+
+TEST_F(Signaling, DuplicateNamesAreRefusedUnlessTheSamePageReconnects) {
+  auto ann = join("a", "ann", "page-1");
+  auto bob = join("a", "bob");
+  WsClient thief;
+  ASSERT_EQ(thief.connect(server_->port(), "/v2/" + token("a", "ann", "page-2")), 101);
+  auto err = thief.recvOp("error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["p"]["code"], "name_taken");
+  ASSERT_TRUE(thief.waitClosed());
+  EXPECT_EQ(static_cast<int>(thief.closeReason().code), 1008);
+  EXPECT_EQ(thief.closeReason().reason, "name_taken");
+  ASSERT_TRUE(bob->send(messageTo("ann", "\"for the real ann\"")));
+  auto got = ann->recvOp("message");
+  ASSERT_TRUE(got);
+
+  auto again = join("a", "ann", "page-1");  // the same page after a network drop
+  ASSERT_TRUE(ann->waitClosed());
+  EXPECT_EQ(static_cast<int>(ann->closeReason().code), 1001);
+  ASSERT_TRUE(bob->send(messageTo("ann", "\"welcome back\"")));
+  auto back = again->recvOp("message");
+  ASSERT_TRUE(back);
+  EXPECT_EQ((*back)["p"], "welcome back");
+}
+
+TEST_F(Signaling, AFullRoomSaysSo) {
+  auto a = join("full", "a");
+  auto b = join("full", "b");
+  auto c = join("full", "c");
+  WsClient d;
+  ASSERT_EQ(d.connect(server_->port(), "/v2/" + token("full", "d")), 101);
+  auto err = d.recvOp("error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["p"]["code"], "room_full");
+}
+
+TEST_F(Signaling, ShutdownSendsCloseFramesToEveryone) {
+  auto ann = join("a", "ann");
+  auto bob = join("b", "bob");
+  stopServer();
+  server_.reset();  // as when the process exits: the sockets close after the close frames went out
+  for (auto* c : {ann.get(), bob.get()}) {
+    ASSERT_TRUE(c->waitClosed());
+    EXPECT_EQ(static_cast<int>(c->closeReason().code), 1001);
+    EXPECT_EQ(c->closeReason().reason, "server shutting down");
+  }
+}
+
+class SignalingTimeouts : public Signaling {
+ protected:
+  void SetUp() override {
+    ServerConfig cfg;
+    cfg.idle_timeout = std::chrono::seconds(2);
+    cfg.max_frames_per_second = 10000;
+    cfg.max_queued_bytes = 64 * 1024;
+    cfg.max_frame_bytes = 256 * 1024;
+    startServer(cfg);
+  }
+};
+
+TEST_F(SignalingTimeouts, ASilentSocketIsDroppedAndTheRoomIsTold) {
+  auto bob = join("a", "bob");
+  auto ann = join("a", "ann");  // ann never reads again, so she never answers the server's pings
+  bob->setTimeout(6000);
+  auto started = std::chrono::steady_clock::now();
+  auto left = bob->recvOp("peer_removed");
+  ASSERT_TRUE(left) << "the silent socket was never dropped";
+  EXPECT_EQ((*left)["p"], "ann");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(SignalingTimeouts, AReaderThatNeverReadsIsClosedWithoutStallingTheRoom) {
+  auto ann = join("a", "ann");  // does not read
+  auto bob = join("a", "bob");
+  auto cat = join("a", "cat");
+  ann->recvOp("peer_connected");
+  std::string big = "\"" + std::string(200 * 1024, 'z') + "\"";
+  for (int i = 0; i < 60; ++i) bob->send(messageTo("ann", big));  // ~12 MB towards a reader that does not read
+  cat->setTimeout(8000);
+  auto left = cat->recvOp("peer_removed", 200);
+  ASSERT_TRUE(left);
+  EXPECT_EQ((*left)["p"], "ann");
+  ASSERT_TRUE(bob->send(messageTo("cat", "\"still fine\"")));
+  auto got = cat->recvOp("message");
+  ASSERT_TRUE(got);
+  EXPECT_EQ((*got)["p"], "still fine");
+}
+
+}  // namespace
+}  // namespace imroom::server
