@@ -3,3 +3,4 @@
 // so the other server files stay quick to build.
 #include <boost/asio/impl/src.hpp>
 #include <boost/beast/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>

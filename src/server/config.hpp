@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "proxy_api.hpp"
 #include "signaling_api.hpp"
 
 namespace imroom::server {
@@ -30,6 +31,11 @@ struct ServerConfig {
   double api_requests_per_second = 10;               // per address, on /api/* /_token /_host /_turn (burst 2x)
   std::size_t max_queued_bytes = 1024 * 1024;        // unsent bytes a socket may hold before it is closed
   std::chrono::seconds idle_timeout{60};              // silent sockets are pinged at half of it, dropped at it
+
+  // Proxy mode: when xirsys.ident is set, /api/* go to the Xirsys REST API (PROTOCOL.md §1).
+  XirsysConfig xirsys;
+  std::chrono::milliseconds upstream_timeout{5000};
+  bool proxyMode() const { return !xirsys.ident.empty(); }
 };
 
 }  // namespace imroom::server

@@ -87,6 +87,7 @@ void HttpSession::onRead(boost::system::error_code ec, std::size_t) {
   if (websocket::is_upgrade(req)) return upgrade(request);
   request.body = std::move(req.body());
   ++context_->http_requests;
+  if (context_->proxy && context_->proxy->handles(request.target)) return forward(request, req.keep_alive(), req.version());
   HttpResponse res = context_->router.handle(request);
   send(std::move(res), req.method() == http::verb::head, req.keep_alive(), req.version());
 }
@@ -111,6 +112,21 @@ void HttpSession::upgrade(const HttpRequest& request) {
   std::make_shared<WebSocketSession>(std::move(stream_), context_->signaling, context_->config,
                                      std::move(*check.claims), remote_)
       ->run(parser_->release());
+}
+
+// Proxy mode: the answer comes from the Xirsys service, asynchronously.
+void HttpSession::forward(const HttpRequest& request, bool keep_alive, unsigned version) {
+  if (!context_->router.allowApi(remote_)) return send(Router::rateLimited(), false, keep_alive, version);
+  auto plan = context_->proxy->plan(request);
+  if (auto* res = std::get_if<HttpResponse>(&plan)) return send(std::move(*res), false, keep_alive, version);
+  UpstreamRequest up = std::get<UpstreamRequest>(std::move(plan));
+  context_->upstream->request(up, [self = shared_from_this(), up, keep_alive, version](UpstreamResult got) {
+    net::dispatch(self->stream_.get_executor(), [self, up, got = std::move(got), keep_alive, version] {
+      HttpResponse res = self->context_->proxy->answer(up, got);
+      if (res.status >= 500) ++self->context_->upstream_errors;
+      self->send(std::move(res), false, keep_alive, version);
+    });
+  });
 }
 
 // The request could not be parsed: answer with the matching status and close the connection.

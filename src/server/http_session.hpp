@@ -28,6 +28,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void onRead(boost::system::error_code ec, std::size_t bytes);
   void rejectMalformed(boost::system::error_code ec);
   void upgrade(const HttpRequest& request);
+  void forward(const HttpRequest& request, bool keep_alive, unsigned version);
   void send(HttpResponse res, bool head_only, bool keep_alive, unsigned version);
   void onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes);
   void doClose();

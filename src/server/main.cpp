@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "log.hpp"
@@ -70,6 +71,13 @@ int parseOptions(int argc, char** argv, ServerConfig& cfg, bool& done) {
   int idle_s = static_cast<int>(cfg.idle_timeout.count());
   app.add_option("--idle-timeout", idle_s, "Seconds of silence before a socket is dropped (pinged at half)")
       ->envname("IMROOM_IDLE_TIMEOUT")->check(CLI::Range(2, 3600));
+  // Proxy mode. The ident and secret come from the environment only (never flags: `ps` would show them).
+  app.add_option("--xirsys-url", cfg.xirsys.url, "Xirsys REST API base URL (proxy mode)")->envname("XIRSYS_URL");
+  app.add_option("--xirsys-channel", cfg.xirsys.channel, "Xirsys channel (proxy mode)")->envname("XIRSYS_CHANNEL");
+  if (const char* ident = std::getenv("XIRSYS_IDENT")) cfg.xirsys.ident = ident;
+  if (const char* secret = std::getenv("XIRSYS_SECRET")) cfg.xirsys.secret = secret;
+  app.footer("Proxy mode: set XIRSYS_IDENT, XIRSYS_SECRET and XIRSYS_CHANNEL in the environment; /api/* then use\n"
+             "the Xirsys service and the browser connects to the host it names.");
   bool quiet = false;
   app.add_flag("--no-access-log", quiet, "Do not log one line per request")->envname("IMROOM_NO_ACCESS_LOG");
   try {
@@ -107,6 +115,11 @@ int main(int argc, char** argv) {
   if (!error.empty()) {
     logLine(LogLevel::kError, "cannot start: " + error);
     return 1;
+  }
+  if (cfg.proxyMode()) {
+    logLine(LogLevel::kInfo, "proxy mode: /api/* use the Xirsys service at " + cfg.xirsys.url + ", channel " + cfg.xirsys.channel);
+  } else {
+    logLine(LogLevel::kInfo, "local mode: imroom-server is the signaling service");
   }
   logLine(LogLevel::kInfo, "imroom-server " + std::string(kVersion) + " serving '" + cfg.root + "' on http://" +
                                (cfg.host == "0.0.0.0" ? std::string("localhost") : cfg.host) + ":" +

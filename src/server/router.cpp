@@ -35,15 +35,21 @@ HttpResponse Router::handle(const HttpRequest& req) {
   bool api_path = path.rfind("/api/", 0) == 0 || path.rfind("/_token", 0) == 0 || path.rfind("/_host", 0) == 0 ||
                   path.rfind("/_turn", 0) == 0;
   if (api_path && api_) {
-    if (!api_limiter_->allow(req.remote, uptime())) {
-      HttpResponse res = errorResponse(429, "rate_limited");
-      res.set("Retry-After", "1");
-      return res;
-    }
+    if (!allowApi(req.remote)) return rateLimited();
     if (auto res = api_->handle(req)) return *res;
     return errorResponse(404, "not_found");
   }
   return files_.serve(req);
+}
+
+bool Router::allowApi(const std::string& address) {
+  return !api_limiter_ || api_limiter_->allow(address, uptime());
+}
+
+HttpResponse Router::rateLimited() {
+  HttpResponse res = errorResponse(429, "rate_limited");
+  res.set("Retry-After", "1");
+  return res;
 }
 
 HttpResponse Router::health() const {

@@ -25,6 +25,9 @@ class Router {
   void setMetrics(MetricsFn metrics) { metrics_ = std::move(metrics); }
 
   HttpResponse handle(const HttpRequest& req);
+  // Takes a token from the address' budget for credential endpoints; false when it is spent.
+  bool allowApi(const std::string& address);
+  static HttpResponse rateLimited();
 
   // Seconds since start, for metrics.
   double uptime() const;

@@ -25,6 +25,15 @@ std::string Server::start() {
   if (!std::filesystem::is_directory(context_->config.root, fec)) {
     logLine(LogLevel::kWarn, "web root '" + context_->config.root + "' is not a directory: every page will 404");
   }
+  if (context_->proxy) {
+    auto url = parseUpstreamUrl(context_->config.xirsys.url);
+    if (!url) return "XIRSYS_URL must be https://host[:port][/path] (or http:// for tests)";
+    if (context_->config.xirsys.secret.empty() || context_->config.xirsys.channel.empty()) {
+      return "proxy mode needs XIRSYS_IDENT, XIRSYS_SECRET and XIRSYS_CHANNEL";
+    }
+    context_->upstream = std::make_unique<UpstreamClient>(ioc_, *url, context_->proxy->authorization(),
+                                                          context_->config.upstream_timeout);
+  }
   listener_ = std::make_shared<Listener>(ioc_, context_);
   std::string error = listener_->open({address, context_->config.port});
   if (!error.empty()) return error;

@@ -18,6 +18,7 @@ ServerContext::ServerContext(ServerConfig cfg)
       signaling(HubLimits{config.max_users_per_room, config.max_frames_per_second}, steadySeconds),
       router(StaticFiles(config.root)) {
   router.setApi(&api, config.api_requests_per_second);
+  if (config.proxyMode()) proxy.emplace(config.xirsys);
   router.setMetrics([this] { return metrics(); });
 }
 
@@ -49,6 +50,8 @@ std::string ServerContext::metrics() const {
          static_cast<double>(s.frames_relayed));
   metric("imroom_bare_pings_total", "counter", "Bare 'ping' keep-alive frames received.",
          static_cast<double>(s.bare_pings));
+  metric("imroom_upstream_errors_total", "counter", "Proxy-mode requests to the Xirsys service that failed.",
+         static_cast<double>(upstream_errors));
   out += "# HELP imroom_frames_rejected_total Frames rejected, by reason.\n# TYPE imroom_frames_rejected_total counter\n";
   for (const auto& [code, n] : s.rejected) {
     out += "imroom_frames_rejected_total{reason=\"" + code + "\"} " + std::to_string(n) + "\n";

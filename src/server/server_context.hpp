@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "config.hpp"
+#include "proxy_api.hpp"
+#include "upstream_client.hpp"
 #include "router.hpp"
 #include "signaling_api.hpp"
 #include "signaling_service.hpp"
@@ -19,7 +21,10 @@ struct ServerContext {
   SignalingApi api;
   SignalingService signaling;
   Router router;
+  std::optional<ProxyApi> proxy;            // proxy mode only
+  std::unique_ptr<UpstreamClient> upstream;  // made by Server::start (needs the I/O context)
   std::uint64_t http_requests = 0;
+  std::uint64_t upstream_errors = 0;
   std::uint64_t ws_refused = 0;  // upgrades refused (token, origin, per-address limit)
 
   std::string metrics() const;  // Prometheus text format

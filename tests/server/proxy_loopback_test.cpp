@@ -1,0 +1,204 @@
+// Proxy mode against a real stand-in for the Xirsys cloud: a second imroom-server with a Xirsys account,
+// both on loopback. Upstream failures become clear errors, and the account secret never reaches the
+// browser or the log.
+#include "server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "test_tmp.hpp"
+#include "token.hpp"
+#include "upstream_client.hpp"
+#include "ws_client.hpp"
+
+namespace imroom::server {
+namespace {
+namespace fs = std::filesystem;
+namespace net = boost::asio;
+using nlohmann::json;
+using tcp = net::ip::tcp;
+
+constexpr const char* kIdent = "acme-ident";
+constexpr const char* kSecret = "S3cr3t-n0t-for-browsers";
+
+struct Running {
+  std::unique_ptr<Server> server;
+  std::thread thread;
+  ~Running() {
+    if (thread.joinable()) {
+      server->stop();
+      thread.join();
+    }
+  }
+};
+
+std::unique_ptr<Running> start(ServerConfig cfg) {
+  auto r = std::make_unique<Running>();
+  cfg.port = 0;
+  cfg.access_log = true;  // the log is scanned for the secret too
+  r->server = std::make_unique<Server>(cfg);
+  std::string error = r->server->start();
+  EXPECT_EQ(error, "");
+  r->thread = std::thread([s = r->server.get()] { s->run(); });
+  return r;
+}
+
+// Raw HTTP POST; returns the whole response (status line, headers, body).
+std::string post(unsigned short port, const std::string& path, const std::string& body) {
+  net::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect({net::ip::make_address("127.0.0.1"), port});
+  std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  net::write(s, net::buffer(req));
+  std::string out;
+  char buf[4096];
+  boost::system::error_code ec;
+  for (std::size_t n; (n = s.read_some(net::buffer(buf), ec)) > 0 && !ec;) out.append(buf, n);
+  return out;
+}
+
+int statusOf(const std::string& res) { return res.size() > 12 ? std::stoi(res.substr(9, 3)) : -1; }
+json bodyOf(const std::string& res) {
+  auto at = res.find("\r\n\r\n");
+  return at == std::string::npos ? json() : json::parse(res.substr(at + 4), nullptr, false);
+}
+
+class Proxy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::testing::internal::CaptureStderr();
+    root_ = testTmp("proxy");
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "garbage/_host/chan");
+    std::ofstream(root_ / "garbage/_host/chan/lobby") << "<html>this is not JSON</html>";
+    ServerConfig x;  // the Xirsys stand-in
+    x.root = root_.string();
+    x.signaling.accounts = {{kIdent, kSecret}};
+    x.signaling.stun_uris = {"stun:127.0.0.1:3478"};
+    x.signaling.turn_uris = {"turn:127.0.0.1:3478"};
+    x.signaling.turn_secret = "turn-shared-secret";
+    xirsys_ = start(x);
+  }
+  void TearDown() override {
+    proxy_.reset();
+    xirsys_.reset();
+    std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(log.empty());
+    scan("the log", log);
+    fs::remove_all(root_);
+  }
+  void startProxy(const std::string& url, const std::string& secret = kSecret, int timeout_ms = 5000) {
+    ServerConfig p;
+    p.root = "/nonexistent";
+    p.xirsys = {kIdent, secret, "chan", url};
+    p.upstream_timeout = std::chrono::milliseconds(timeout_ms);
+    proxy_ = start(p);
+  }
+  std::string xirsysUrl() const { return "http://127.0.0.1:" + std::to_string(xirsys_->server->port()); }
+  std::string call(const std::string& path, const std::string& body) {
+    std::string res = post(proxy_->server->port(), path, body);
+    scan("a response to the browser", res);
+    return res;
+  }
+  static void scan(const std::string& where, const std::string& bytes) {
+    EXPECT_EQ(bytes.find(kSecret), std::string::npos) << "the secret appears in " << where;
+    EXPECT_EQ(bytes.find(base64Encode(std::string(kIdent) + ":" + kSecret)), std::string::npos)
+        << "the Basic credentials appear in " << where;
+  }
+
+  fs::path root_;
+  std::unique_ptr<Running> xirsys_, proxy_;
+};
+
+TEST_F(Proxy, TokenHostAndIceComeFromTheXirsysServiceAndTheSocketWorks) {
+  startProxy(xirsysUrl());
+  std::string token_res = call("/api/token", R"({"username":"ann","room":"lobby"})");
+  ASSERT_EQ(statusOf(token_res), 200) << token_res;
+  std::string token = bodyOf(token_res)["v"];
+  std::string host_res = call("/api/host", R"({"username":"ann","room":"lobby"})");
+  ASSERT_EQ(statusOf(host_res), 200) << host_res;
+  EXPECT_EQ(bodyOf(host_res)["v"], "ws://127.0.0.1:" + std::to_string(xirsys_->server->port()));
+  json ice = bodyOf(call("/api/ice", "{}"));
+  ASSERT_EQ(ice["s"], "ok");
+  EXPECT_EQ(ice["v"]["iceServers"][0]["urls"][0], "stun:127.0.0.1:3478");
+  EXPECT_EQ(ice["v"]["iceServers"][1]["urls"][0], "turn:127.0.0.1:3478");
+
+  // The browser then talks to the host the service named, with the service's token.
+  testing::WsClient ws;
+  ASSERT_EQ(ws.connect(xirsys_->server->port(), "/v2/" + token), 101) << ws.refusalBody();
+  auto peers = ws.recvOp("peers");
+  ASSERT_TRUE(peers);
+  EXPECT_EQ((*peers)["m"]["f"], "/chan/lobby/__sys__");
+  EXPECT_EQ((*peers)["p"]["users"], json({"ann"}));
+}
+
+TEST_F(Proxy, BadBrowserInputIsRefusedWithoutAskingUpstream) {
+  startProxy(xirsysUrl());
+  std::string res = call("/api/token", R"({"username":"a/b","room":"lobby"})");
+  EXPECT_EQ(statusOf(res), 400);
+  EXPECT_EQ(bodyOf(res)["v"], "bad_request: invalid username");
+}
+
+TEST_F(Proxy, AWrongSecretUpstreamIsAClearErrorThatNamesNoSecret) {
+  startProxy(xirsysUrl(), "wrong-secret");
+  std::string res = call("/api/token", R"({"username":"ann","room":"lobby"})");
+  EXPECT_EQ(statusOf(res), 502);
+  EXPECT_EQ(bodyOf(res)["s"], "error");
+  EXPECT_NE(bodyOf(res)["v"].get<std::string>().find("check XIRSYS_IDENT and XIRSYS_SECRET"), std::string::npos);
+  EXPECT_EQ(res.find("wrong-secret"), std::string::npos);
+}
+
+TEST_F(Proxy, AnUnreachableServiceIsUpstreamUnavailable) {
+  net::io_context ioc;
+  tcp::acceptor closed(ioc, {net::ip::make_address("127.0.0.1"), 0});
+  unsigned short port = closed.local_endpoint().port();
+  closed.close();  // nothing listens there now
+  startProxy("http://127.0.0.1:" + std::to_string(port));
+  std::string res = call("/api/host", R"({"username":"ann","room":"lobby"})");
+  EXPECT_EQ(statusOf(res), 502);
+  EXPECT_EQ(bodyOf(res)["v"].get<std::string>().rfind("upstream_unavailable", 0), 0u);
+}
+
+TEST_F(Proxy, AServiceThatNeverAnswersTimesOut) {
+  net::io_context ioc;
+  tcp::acceptor silent(ioc, {net::ip::make_address("127.0.0.1"), 0});  // listens, never answers
+  startProxy("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()), kSecret, 500);
+  auto started = std::chrono::steady_clock::now();
+  std::string res = call("/api/token", R"({"username":"ann","room":"lobby"})");
+  EXPECT_EQ(statusOf(res), 504);
+  EXPECT_EQ(bodyOf(res)["v"].get<std::string>().rfind("upstream_timeout", 0), 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+}
+
+TEST_F(Proxy, GarbageFromTheServiceIsAnUpstreamError) {
+  startProxy(xirsysUrl() + "/garbage");  // the stand-in serves an HTML file where JSON should be
+  std::string res = call("/api/host", R"({"username":"ann","room":"lobby"})");
+  EXPECT_EQ(statusOf(res), 502);
+  EXPECT_NE(bodyOf(res)["v"].get<std::string>().find("invalid answer"), std::string::npos);
+}
+
+TEST(UpstreamUrl, Parses) {
+  auto a = parseUpstreamUrl("https://global.xirsys.net");
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->tls);
+  EXPECT_EQ(a->port, "443");
+  auto b = parseUpstreamUrl("http://127.0.0.1:9000/base/");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->host, "127.0.0.1");
+  EXPECT_EQ(b->port, "9000");
+  EXPECT_EQ(b->base, "/base");
+  EXPECT_FALSE(parseUpstreamUrl("ftp://x"));
+  EXPECT_FALSE(parseUpstreamUrl("http://:80"));
+  EXPECT_FALSE(parseUpstreamUrl("http://h:8x"));
+}
+
+}  // namespace
+}  // namespace imroom::server
