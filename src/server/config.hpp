@@ -19,6 +19,8 @@ struct ServerConfig {
   std::size_t header_limit = 8 * 1024;              // bytes of request line + headers
   std::size_t body_limit = 64 * 1024;               // bytes of request body
   bool access_log = true;                           // one line per request on stderr
+  std::string tls_cert;                             // PEM certificate chain: https and wss on the port
+  std::string tls_key;                              // PEM private key
 
   // Signaling (PROTOCOL.md)
   SignalingConfig signaling;

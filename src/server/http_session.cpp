@@ -8,6 +8,7 @@
 #include <boost/beast/http/message_generator.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/version.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <ctime>
@@ -45,28 +46,46 @@ void copyHeaders(http::response<Body>& out, const HttpResponse& in, bool keep_al
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context)
-    : stream_(std::move(socket)), context_(std::move(context)) {
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, std::shared_ptr<ServerContext> context)
+    : stream_(std::move(stream)), context_(std::move(context)) {
   boost::system::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   remote_ = ec ? "?" : ep.address().to_string();
 }
 
-void HttpSession::run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->doRead(); });
+template <class Stream>
+void HttpSession<Stream>::run() {
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->start(); });
 }
 
-void HttpSession::doRead() {
+template <class Stream>
+void HttpSession<Stream>::start() {
+  if constexpr (kTls) {
+    // The TLS handshake shares the header deadline: a client that stalls it is cut off the same way.
+    beast::get_lowest_layer(stream_).expires_after(context_->config.header_timeout);
+    stream_.async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](auto ec) {
+      if (ec) return self->doClose();  // e.g. plain HTTP sent to the TLS port
+      self->doRead();
+    });
+  } else {
+    doRead();
+  }
+}
+
+template <class Stream>
+void HttpSession<Stream>::doRead() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(context_->config.header_limit));
   parser_->body_limit(context_->config.body_limit);
   // One deadline for the whole request: a client that trickles its headers (slowloris) is cut off.
-  stream_.expires_after(context_->config.header_timeout);
+  beast::get_lowest_layer(stream_).expires_after(context_->config.header_timeout);
   http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](auto ec, std::size_t n) { self->onRead(ec, n); });
+                   [self = this->shared_from_this()](auto ec, std::size_t n) { self->onRead(ec, n); });
 }
 
-void HttpSession::onRead(boost::system::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::onRead(boost::system::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::connection_reset ||
       ec == net::error::eof) {
     return doClose();
@@ -80,6 +99,7 @@ void HttpSession::onRead(boost::system::error_code ec, std::size_t) {
   request.accept_encoding = std::string(req[http::field::accept_encoding]);
   request.if_none_match = std::string(req[http::field::if_none_match]);
   request.remote = remote_;
+  request.secure = kTls;
   request.host = std::string(req[http::field::host]);
   request.authorization = std::string(req[http::field::authorization]);
   request.origin = std::string(req[http::field::origin]);
@@ -94,7 +114,8 @@ void HttpSession::onRead(boost::system::error_code ec, std::size_t) {
 
 // A WebSocket upgrade: only /v2/<token>, with a valid token, an allowed Origin, and within the per-address
 // limit; anything else is refused with an HTTP error before the upgrade, so the client can read why.
-void HttpSession::upgrade(const HttpRequest& request) {
+template <class Stream>
+void HttpSession<Stream>::upgrade(const HttpRequest& request) {
   std::string_view target = request.target;
   target = target.substr(0, target.find('?'));
   auto refuse = [&](int status, const std::string& reason) {
@@ -109,18 +130,19 @@ void HttpSession::upgrade(const HttpRequest& request) {
   if (context_->signaling.connectionsFrom(remote_) >= context_->config.max_connections_per_address) {
     return refuse(429, "too_many_connections");
   }
-  std::make_shared<WebSocketSession>(std::move(stream_), context_->signaling, context_->config,
+  std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_->signaling, context_->config,
                                      std::move(*check.claims), remote_)
       ->run(parser_->release());
 }
 
 // Proxy mode: the answer comes from the Xirsys service, asynchronously.
-void HttpSession::forward(const HttpRequest& request, bool keep_alive, unsigned version) {
+template <class Stream>
+void HttpSession<Stream>::forward(const HttpRequest& request, bool keep_alive, unsigned version) {
   if (!context_->router.allowApi(remote_)) return send(Router::rateLimited(), false, keep_alive, version);
   auto plan = context_->proxy->plan(request);
   if (auto* res = std::get_if<HttpResponse>(&plan)) return send(std::move(*res), false, keep_alive, version);
   UpstreamRequest up = std::get<UpstreamRequest>(std::move(plan));
-  context_->upstream->request(up, [self = shared_from_this(), up, keep_alive, version](UpstreamResult got) {
+  context_->upstream->request(up, [self = this->shared_from_this(), up, keep_alive, version](UpstreamResult got) {
     net::dispatch(self->stream_.get_executor(), [self, up, got = std::move(got), keep_alive, version] {
       HttpResponse res = self->context_->proxy->answer(up, got);
       if (res.status >= 500) ++self->context_->upstream_errors;
@@ -130,7 +152,8 @@ void HttpSession::forward(const HttpRequest& request, bool keep_alive, unsigned 
 }
 
 // The request could not be parsed: answer with the matching status and close the connection.
-void HttpSession::rejectMalformed(boost::system::error_code ec) {
+template <class Stream>
+void HttpSession<Stream>::rejectMalformed(boost::system::error_code ec) {
   started_ = std::chrono::steady_clock::now();
   log_request_ = "(malformed request: " + ec.message() + ")";
   int status = 400;
@@ -142,7 +165,8 @@ void HttpSession::rejectMalformed(boost::system::error_code ec) {
   send(textResponse(status, reason), false, false, 11);
 }
 
-void HttpSession::send(HttpResponse res, bool head_only, bool keep_alive, unsigned version) {
+template <class Stream>
+void HttpSession<Stream>::send(HttpResponse res, bool head_only, bool keep_alive, unsigned version) {
   auto status = static_cast<http::status>(res.status);
   std::optional<http::message_generator> msg;
   http::file_body::value_type file;
@@ -172,13 +196,14 @@ void HttpSession::send(HttpResponse res, bool head_only, bool keep_alive, unsign
     out.prepare_payload();
     msg.emplace(std::move(out));
   }
-  stream_.expires_after(std::chrono::seconds(30));
-  beast::async_write(stream_, std::move(*msg), [self = shared_from_this(), keep_alive](auto ec, std::size_t n) {
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+  beast::async_write(stream_, std::move(*msg), [self = this->shared_from_this(), keep_alive](auto ec, std::size_t n) {
     self->onWrite(keep_alive, ec, n);
   });
 }
 
-void HttpSession::onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes) {
+template <class Stream>
+void HttpSession<Stream>::onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes) {
   if (context_->config.access_log) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
     char tail[96];
@@ -189,10 +214,19 @@ void HttpSession::onWrite(bool keep_alive, boost::system::error_code ec, std::si
   doRead();
 }
 
-void HttpSession::doClose() {
-  boost::system::error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-  stream_.close();
+template <class Stream>
+void HttpSession<Stream>::doClose() {
+  if constexpr (kTls) {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = this->shared_from_this()](auto) { beast::get_lowest_layer(self->stream_).close(); });
+  } else {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
 }
+
+template class HttpSession<beast::tcp_stream>;
+template class HttpSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace imroom::server

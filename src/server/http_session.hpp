@@ -1,5 +1,7 @@
 // One HTTP/1.1 connection: reads requests (with size limits and a header timeout), asks the router,
 // writes responses, keeps the connection alive when the client asks. Never throws.
+// Stream is beast::tcp_stream (http/ws) or beast::ssl_stream<beast::tcp_stream> (https/wss); the two are
+// instantiated in http_session.cpp.
 #pragma once
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "http_types.hpp"
 
@@ -16,9 +19,11 @@ namespace imroom::server {
 
 struct ServerContext;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerContext> context);
+  // For TLS, `stream` wraps the accepted socket and the server's TLS context; the handshake happens in run().
+  HttpSession(Stream&& stream, std::shared_ptr<ServerContext> context);
   void run();
 
  private:
@@ -33,7 +38,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void onWrite(bool keep_alive, boost::system::error_code ec, std::size_t bytes);
   void doClose();
 
-  boost::beast::tcp_stream stream_;
+  static constexpr bool kTls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
+  void start();
+  Stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
   std::shared_ptr<ServerContext> context_;

@@ -2,7 +2,10 @@
 
 #include <boost/asio/strand.hpp>
 
+#include <boost/beast/ssl/ssl_stream.hpp>
+
 #include "http_session.hpp"
+#include "server_context.hpp"
 #include "log.hpp"
 
 namespace imroom::server {
@@ -52,7 +55,15 @@ void Listener::onAccept(boost::system::error_code ec, tcp::socket socket) {
   if (ec) {
     logLine(LogLevel::kWarn, "accept: " + ec.message());  // e.g. out of file descriptors: keep going
   } else {
-    std::make_shared<HttpSession>(std::move(socket), context_)->run();
+    namespace beast = boost::beast;
+    if (context_->tls) {
+      using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+      std::make_shared<HttpSession<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *context_->tls),
+                                               context_)
+          ->run();
+    } else {
+      std::make_shared<HttpSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), context_)->run();
+    }
   }
   doAccept();
 }

@@ -33,6 +33,9 @@ int parseOptions(int argc, char** argv, ServerConfig& cfg, bool& done) {
   app.add_option("--body-limit", cfg.body_limit, "Largest request body in bytes")
       ->envname("IMROOM_BODY_LIMIT")
       ->check(CLI::Range(0, 16 << 20));
+  app.add_option("--tls-cert", cfg.tls_cert, "PEM certificate chain: serve https and wss on the port")
+      ->envname("IMROOM_TLS_CERT");
+  app.add_option("--tls-key", cfg.tls_key, "PEM private key for --tls-cert")->envname("IMROOM_TLS_KEY");
   auto& sig = cfg.signaling;
   app.add_option("--channel", sig.channel, "Channel that rooms live under (<channel>/<room>)")
       ->envname("IMROOM_CHANNEL");
@@ -121,7 +124,8 @@ int main(int argc, char** argv) {
   } else {
     logLine(LogLevel::kInfo, "local mode: imroom-server is the signaling service");
   }
-  logLine(LogLevel::kInfo, "imroom-server " + std::string(kVersion) + " serving '" + cfg.root + "' on http://" +
+  logLine(LogLevel::kInfo, "imroom-server " + std::string(kVersion) + " serving '" + cfg.root + "' on " +
+                               (server.tls() ? "https://" : "http://") +
                                (cfg.host == "0.0.0.0" ? std::string("localhost") : cfg.host) + ":" +
                                std::to_string(server.port()) + "/");
 

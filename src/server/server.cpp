@@ -25,6 +25,16 @@ std::string Server::start() {
   if (!std::filesystem::is_directory(context_->config.root, fec)) {
     logLine(LogLevel::kWarn, "web root '" + context_->config.root + "' is not a directory: every page will 404");
   }
+  if (!context_->config.tls_cert.empty() || !context_->config.tls_key.empty()) {
+    auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                     net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+    ctx->use_certificate_chain_file(context_->config.tls_cert, ec);
+    if (ec) return "cannot use the TLS certificate '" + context_->config.tls_cert + "': " + ec.message();
+    ctx->use_private_key_file(context_->config.tls_key, net::ssl::context::pem, ec);
+    if (ec) return "cannot use the TLS key '" + context_->config.tls_key + "': " + ec.message();
+    context_->tls = std::move(ctx);
+  }
   if (context_->proxy) {
     auto url = parseUpstreamUrl(context_->config.xirsys.url);
     if (!url) return "XIRSYS_URL must be https://host[:port][/path] (or http:// for tests)";
@@ -53,6 +63,8 @@ void Server::stop() {
     timer->async_wait([this, timer](boost::system::error_code) { ioc_.stop(); });
   });
 }
+
+bool Server::tls() const { return context_->tls != nullptr; }
 
 unsigned short Server::port() const { return listener_ ? listener_->port() : 0; }
 

@@ -25,6 +25,7 @@ class Server {
   void stop();
 
   unsigned short port() const;
+  bool tls() const;  // https/wss
   const ServerConfig& config() const;
 
  private:

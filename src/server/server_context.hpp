@@ -1,6 +1,7 @@
 // What every session shares. Everything here is used from the one I/O thread only.
 #pragma once
 
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 
 #include "config.hpp"
@@ -21,6 +22,7 @@ struct ServerContext {
   SignalingApi api;
   SignalingService signaling;
   Router router;
+  std::unique_ptr<boost::asio::ssl::context> tls;  // set when the server speaks https/wss
   std::optional<ProxyApi> proxy;            // proxy mode only
   std::unique_ptr<UpstreamClient> upstream;  // made by Server::start (needs the I/O context)
   std::uint64_t http_requests = 0;

@@ -6,7 +6,7 @@ namespace imroom::server {
 
 SignalingService::SignalingService(HubLimits limits, Hub::Clock clock) : hub_(*this, limits, std::move(clock)) {}
 
-ConnId SignalingService::attach(std::weak_ptr<WebSocketSession> session, const std::string& address) {
+ConnId SignalingService::attach(std::weak_ptr<WebSocketPeer> session, const std::string& address) {
   ConnId id = next_id_++;
   sessions_[id] = Entry{std::move(session), address};
   ++per_address_[address];

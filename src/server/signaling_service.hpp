@@ -10,13 +10,13 @@
 
 namespace imroom::server {
 
-class WebSocketSession;
+class WebSocketPeer;
 
 class SignalingService : public HubOutput {
  public:
   SignalingService(HubLimits limits, Hub::Clock clock);
 
-  ConnId attach(std::weak_ptr<WebSocketSession> session, const std::string& address);
+  ConnId attach(std::weak_ptr<WebSocketPeer> session, const std::string& address);
   void detach(ConnId id);  // the session is gone: leaves the hub too
 
   std::size_t connectionsFrom(const std::string& address) const;
@@ -32,7 +32,7 @@ class SignalingService : public HubOutput {
 
  private:
   struct Entry {
-    std::weak_ptr<WebSocketSession> session;
+    std::weak_ptr<WebSocketPeer> session;
     std::string address;
   };
   Hub hub_;

@@ -1,7 +1,9 @@
 #include "websocket_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/error.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "config.hpp"
 #include "log.hpp"
@@ -13,14 +15,17 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, SignalingService& service, const ServerConfig& config,
+template <class Stream>
+WebSocketSession<Stream>::WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config,
                                    TokenClaims claims, std::string address)
     : ws_(std::move(stream)), cutoff_(ws_.get_executor()), service_(service), config_(config), claims_(std::move(claims)),
       address_(std::move(address)) {}
 
-WebSocketSession::~WebSocketSession() { finish(); }
+template <class Stream>
+WebSocketSession<Stream>::~WebSocketSession() { finish(); }
 
-void WebSocketSession::run(beast::http::request<beast::http::string_body> req) {
+template <class Stream>
+void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> req) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -33,12 +38,13 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> req) {
   }));
   ws_.read_message_max(config_.max_frame_bytes);
   ws_.auto_fragment(false);
-  ws_.async_accept(req, [self = shared_from_this()](boost::system::error_code ec) { self->onAccept(ec); });
+  ws_.async_accept(req, [self = this->shared_from_this()](boost::system::error_code ec) { self->onAccept(ec); });
 }
 
-void WebSocketSession::onAccept(boost::system::error_code ec) {
+template <class Stream>
+void WebSocketSession<Stream>::onAccept(boost::system::error_code ec) {
   if (ec) return finish();
-  id_ = service_.attach(weak_from_this(), address_);
+  id_ = service_.attach(this->weak_from_this(), address_);
   Hub::JoinOutcome outcome = service_.hub().join(id_, claims_.path, claims_.user, claims_.client);
   if (config_.access_log) {
     const char* what = outcome == Hub::JoinOutcome::kJoined     ? "joined"
@@ -50,11 +56,13 @@ void WebSocketSession::onAccept(boost::system::error_code ec) {
   doRead();
 }
 
-void WebSocketSession::doRead() {
-  ws_.async_read(buffer_, [self = shared_from_this()](auto ec, std::size_t n) { self->onRead(ec, n); });
+template <class Stream>
+void WebSocketSession<Stream>::doRead() {
+  ws_.async_read(buffer_, [self = this->shared_from_this()](auto ec, std::size_t n) { self->onRead(ec, n); });
 }
 
-void WebSocketSession::onRead(boost::system::error_code ec, std::size_t) {
+template <class Stream>
+void WebSocketSession<Stream>::onRead(boost::system::error_code ec, std::size_t) {
   if (ec) {
     // closed by the peer, timed out, too big (Beast has already sent close 1009), or reset: leave the room.
     if (ec == websocket::error::message_too_big) {
@@ -74,7 +82,8 @@ void WebSocketSession::onRead(boost::system::error_code ec, std::size_t) {
   doRead();
 }
 
-void WebSocketSession::enqueue(SharedText text) {
+template <class Stream>
+void WebSocketSession<Stream>::enqueue(SharedText text) {
   if (closing_ || closed_) return;
   queued_bytes_ += text->size();
   if (queued_bytes_ > config_.max_queued_bytes) {
@@ -84,7 +93,7 @@ void WebSocketSession::enqueue(SharedText text) {
     closeAfterFlush(CloseCode::kInternal, "slow reader");
     // Its socket buffer is full, so even the close frame may never go out: cut it after a grace period.
     cutoff_.expires_after(std::chrono::seconds(5));
-    cutoff_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    cutoff_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
       if (!ec) beast::get_lowest_layer(self->ws_).close();
     });
     finish();  // out of the room now, not when the socket finally gives up
@@ -94,14 +103,16 @@ void WebSocketSession::enqueue(SharedText text) {
   if (!writing_) doWrite();
 }
 
-void WebSocketSession::closeAfterFlush(CloseCode code, std::string reason) {
+template <class Stream>
+void WebSocketSession<Stream>::closeAfterFlush(CloseCode code, std::string reason) {
   if (closing_) return;
   closing_ = true;
   close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
   if (!writing_) doWrite();
 }
 
-void WebSocketSession::doWrite() {
+template <class Stream>
+void WebSocketSession<Stream>::doWrite() {
   if (closed_) return;
   if (queue_.empty()) {
     if (closing_) doClose();
@@ -110,10 +121,11 @@ void WebSocketSession::doWrite() {
   writing_ = true;
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front()),
-                  [self = shared_from_this()](auto ec, std::size_t n) { self->onWrite(ec, n); });
+                  [self = this->shared_from_this()](auto ec, std::size_t n) { self->onWrite(ec, n); });
 }
 
-void WebSocketSession::onWrite(boost::system::error_code ec, std::size_t) {
+template <class Stream>
+void WebSocketSession<Stream>::onWrite(boost::system::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     closed_ = true;
@@ -124,21 +136,26 @@ void WebSocketSession::onWrite(boost::system::error_code ec, std::size_t) {
   doWrite();
 }
 
-void WebSocketSession::doClose() {
+template <class Stream>
+void WebSocketSession<Stream>::doClose() {
   closed_ = true;
   writing_ = true;
-  ws_.async_close(close_reason_, [self = shared_from_this()](boost::system::error_code) {
+  ws_.async_close(close_reason_, [self = this->shared_from_this()](boost::system::error_code) {
     self->writing_ = false;
     self->finish();  // the read loop ends with `closed` once the peer answers
   });
 }
 
-void WebSocketSession::finish() {
+template <class Stream>
+void WebSocketSession<Stream>::finish() {
   if (id_ == 0) return;
   ConnId id = id_;
   id_ = 0;
   closing_ = true;
   service_.detach(id);
 }
+
+template class WebSocketSession<beast::tcp_stream>;
+template class WebSocketSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace imroom::server

@@ -20,17 +20,27 @@ namespace imroom::server {
 class SignalingService;
 struct ServerConfig;
 
-class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+// What the SignalingService needs of a session, whatever its stream.
+class WebSocketPeer {
  public:
-  WebSocketSession(boost::beast::tcp_stream&& stream, SignalingService& service, const ServerConfig& config,
-                   TokenClaims claims, std::string address);
-  ~WebSocketSession();
+  virtual ~WebSocketPeer() = default;
+  virtual void enqueue(SharedText text) = 0;
+  virtual void closeAfterFlush(CloseCode code, std::string reason) = 0;
+};
+
+// Stream: beast::tcp_stream (ws) or beast::ssl_stream<beast::tcp_stream> (wss); both instantiated in the .cpp.
+template <class Stream>
+class WebSocketSession : public WebSocketPeer, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+ public:
+  WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config, TokenClaims claims,
+                   std::string address);
+  ~WebSocketSession() override;
 
   // Completes the upgrade for `req` (already checked: token, origin, limits), then joins the hub.
   void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
-  void enqueue(SharedText text);
-  void closeAfterFlush(CloseCode code, std::string reason);
+  void enqueue(SharedText text) override;
+  void closeAfterFlush(CloseCode code, std::string reason) override;
 
  private:
   void onAccept(boost::system::error_code ec);
@@ -41,7 +51,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void doClose();
   void finish();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   boost::asio::steady_timer cutoff_;  // hard close for a reader that cannot even take the close frame
   boost::beast::flat_buffer buffer_;
   SignalingService& service_;
