@@ -56,6 +56,9 @@ void Listener::onAccept(boost::system::error_code ec, tcp::socket socket) {
     logLine(LogLevel::kWarn, "accept: " + ec.message());  // e.g. out of file descriptors: keep going
   } else {
     namespace beast = boost::beast;
+    // Signaling frames are small and latency-bound: never let Nagle hold one back.
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     if (context_->tls) {
       using TlsStream = beast::ssl_stream<beast::tcp_stream>;
       std::make_shared<HttpSession<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *context_->tls),

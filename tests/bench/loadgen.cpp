@@ -1,0 +1,251 @@
+// Signaling load generator (C++: a Node client would be the bottleneck). Opens N WebSocket clients spread
+// over R rooms against imroom-server or the PeerJS server, measures the server's memory per idle connection,
+// then relays directed messages between pairs (each pair keeps a window of messages in flight, every delivery
+// answered by the next send) and reports delivered messages/s and one-way latency p50/p99. Prints one JSON line.
+//
+//   loadgen --target imroom|peerjs --port P --server-pid PID --conns N --rooms R --pairs K --window W
+//           --seconds S [--secret S]
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unistd.h>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "token.hpp"
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string target = "imroom";
+  unsigned short port = 0;
+  int server_pid = 0;
+  int conns = 1000, rooms = 100, pairs = 100, window = 8;
+  double seconds = 5;
+  std::string secret = "bench-secret";
+};
+
+// utime + stime of a process, in seconds.
+double cpuSeconds(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+long rssKiB(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+std::int64_t nowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+struct Stats {
+  std::vector<double> latencies_us;
+  std::uint64_t delivered = 0;
+  bool measuring = false;
+  int errors = 0;
+};
+
+class Client : public std::enable_shared_from_this<Client> {
+ public:
+  Client(net::io_context& ioc, const Options& o, Stats& stats, std::string user, std::string room)
+      : ws_(ioc), o_(o), stats_(stats), user_(std::move(user)), room_(std::move(room)) {}
+
+  std::string user_, room_;
+  std::string peer_;            // partner in the relay phase ("" = idle)
+  bool open = false, failed = false;
+
+  void connect(std::function<void()> done) {
+    done_ = std::move(done);
+    beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), o_.port),
+                                               [self = shared_from_this()](auto ec) { self->onConnect(ec); });
+  }
+
+  void send(std::int64_t seq) {
+    std::string payload = R"({"msg":{"type":"candidate","candidate":"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host","sdpMid":"0","sdpMLineIndex":0},"seq":)" +
+                          std::to_string(seq) + R"(,"ts":)" + std::to_string(nowNs()) + "}";
+    std::string frame = o_.target == "imroom"
+                            ? R"({"t":"u","m":{"o":"message","t":")" + peer_ + R"("},"p":)" + payload + "}"
+                            : R"({"type":"CANDIDATE","dst":")" + peer_ + R"(","payload":)" + payload + "}";
+    queue_.push_back(std::move(frame));
+    if (queue_.size() == 1) doWrite();
+  }
+
+ private:
+  void onConnect(boost::system::error_code ec) {
+    if (ec) return fail();
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+    std::string target;
+    if (o_.target == "imroom") {
+      imroom::server::TokenSigner signer(o_.secret);
+      target = "/v2/" + signer.issue({"imroom/" + room_, user_, "", std::time(nullptr) + 3600});
+    } else {
+      target = "/peerjs?key=peerjs&id=" + user_ + "&token=t" + user_;
+    }
+    ws_.async_handshake("127.0.0.1", target, [self = shared_from_this()](auto ec2) {
+      if (ec2) return self->fail();
+      self->doRead();
+    });
+  }
+
+  void fail() {
+    failed = true;
+    ++stats_.errors;
+    if (done_) std::exchange(done_, nullptr)();
+  }
+
+  void doRead() {
+    ws_.async_read(buffer_, [self = shared_from_this()](auto ec, std::size_t) { self->onRead(ec); });
+  }
+
+  void onRead(boost::system::error_code ec) {
+    if (ec) {
+      if (!open) fail();
+      return;
+    }
+    std::string_view text(static_cast<const char*>(buffer_.cdata().data()), buffer_.size());
+    if (!open && (text.find("\"peers\"") != std::string_view::npos || text.find("\"OPEN\"") != std::string_view::npos)) {
+      open = true;
+      if (done_) std::exchange(done_, nullptr)();
+    } else if (auto at = text.find("\"ts\":"); at != std::string_view::npos && !peer_.empty()) {
+      std::int64_t sent = std::strtoll(text.data() + at + 5, nullptr, 10);
+      auto seq_at = text.find("\"seq\":");
+      std::int64_t seq = seq_at == std::string_view::npos ? 0 : std::strtoll(text.data() + seq_at + 6, nullptr, 10);
+      if (stats_.measuring) {
+        ++stats_.delivered;
+        stats_.latencies_us.push_back((nowNs() - sent) / 1000.0);
+      }
+      send(seq + 1);  // answer: keeps the window full
+    }
+    buffer_.consume(buffer_.size());
+    doRead();
+  }
+
+  void doWrite() {
+    ws_.async_write(net::buffer(queue_.front()), [self = shared_from_this()](auto ec, std::size_t) {
+      if (ec) return;
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->doWrite();
+    });
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  const Options& o_;
+  Stats& stats_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  std::function<void()> done_;
+};
+
+void runFor(net::io_context& ioc, double seconds) {
+  net::steady_timer t(ioc, std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+  t.async_wait([&](auto) { ioc.stop(); });
+  ioc.restart();
+  ioc.run();
+  ioc.restart();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--target") o.target = v;
+    else if (k == "--port") o.port = static_cast<unsigned short>(std::atoi(v.c_str()));
+    else if (k == "--server-pid") o.server_pid = std::atoi(v.c_str());
+    else if (k == "--conns") o.conns = std::atoi(v.c_str());
+    else if (k == "--rooms") o.rooms = std::atoi(v.c_str());
+    else if (k == "--pairs") o.pairs = std::atoi(v.c_str());
+    else if (k == "--window") o.window = std::atoi(v.c_str());
+    else if (k == "--seconds") o.seconds = std::atof(v.c_str());
+    else if (k == "--secret") o.secret = v;
+  }
+  net::io_context ioc;
+  Stats stats;
+  std::vector<std::shared_ptr<Client>> clients;
+  long rss_before = rssKiB(o.server_pid);
+  auto t0 = Clock::now();
+  int pending = 0;
+  // Open connections in batches of 200 so the accept queue never overflows.
+  for (int i = 0; i < o.conns; ++i) {
+    int room = i % o.rooms;
+    auto c = std::make_shared<Client>(ioc, o, stats, "u" + std::to_string(i), "r" + std::to_string(room));
+    clients.push_back(c);
+    ++pending;
+    c->connect([&] { --pending; });
+    if (pending >= 200 || i + 1 == o.conns) {
+      while (pending > 0 && Clock::now() - t0 < std::chrono::seconds(120)) ioc.run_one_for(std::chrono::seconds(1));
+      ioc.restart();
+    }
+  }
+  double connect_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  int open = static_cast<int>(std::count_if(clients.begin(), clients.end(), [](auto& c) { return c->open; }));
+  runFor(ioc, 1.0);  // let the server settle (presence frames, allocations)
+  long rss_after = rssKiB(o.server_pid);
+
+  // Pairs: client i and i + rooms are in the same room (i % rooms).
+  int pairs = 0;
+  for (int i = 0; i + o.rooms < o.conns && pairs < o.pairs; ++i, ++pairs) {
+    clients[i]->peer_ = clients[i + o.rooms]->user_;
+    clients[i + o.rooms]->peer_ = clients[i]->user_;
+  }
+  for (int i = 0; i < pairs; ++i) {
+    for (int w = 0; w < o.window; ++w) clients[i]->send(0);
+  }
+  runFor(ioc, 1.0);  // warm-up
+  stats.measuring = true;
+  auto m0 = Clock::now();
+  double cpu0 = cpuSeconds(o.server_pid);
+  runFor(ioc, o.seconds);
+  double measured = std::chrono::duration<double>(Clock::now() - m0).count();
+  double server_cpu = (cpuSeconds(o.server_pid) - cpu0) / measured;
+  stats.measuring = false;
+
+  auto& lat = stats.latencies_us;
+  std::sort(lat.begin(), lat.end());
+  auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))]; };
+  std::printf("{\"target\":\"%s\",\"conns\":%d,\"open\":%d,\"connect_s\":%.2f,\"rss_before_kib\":%ld,"
+              "\"rss_after_kib\":%ld,\"bytes_per_conn\":%.0f,\"pairs\":%d,\"window\":%d,\"msgs_per_s\":%.0f,"
+              "\"p50_us\":%.0f,\"p99_us\":%.0f,\"server_cpu\":%.2f,\"errors\":%d}\n",
+              o.target.c_str(), o.conns, open, connect_s, rss_before, rss_after,
+              open ? (rss_after - rss_before) * 1024.0 / open : 0.0, pairs, o.window, stats.delivered / measured,
+              pct(0.5), pct(0.99), server_cpu, stats.errors);
+  return open == o.conns ? 0 : 1;
+}
