@@ -41,13 +41,14 @@ void Hub::broadcast(const Room& room, ConnId except, const SharedText& text) {
 }
 
 Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string& user, const std::string& client) {
+  if (members_.count(id)) leave(id);  // a connection is in one room at a time: joining again moves it
   auto& slot = rooms_[path];
   if (!slot) slot = std::make_unique<Room>();
   Room& room = *slot;
   JoinOutcome outcome = JoinOutcome::kJoined;
   auto existing = room.users.find(user);
   if (existing != room.users.end()) {
-    Member& old = *members_.at(existing->second);
+    Member& old = *members_.find(existing->second)->second;  // rooms and members are kept in step
     if (client.empty() || old.client != client) {
       reject(id, nullptr, "name_taken", "someone called " + user + " is already in this room");
       out_.close(id, CloseCode::kPolicy, "name_taken");
@@ -159,7 +160,9 @@ void Hub::relay(Member& from, std::string_view text) {
   }
   if (frame.op != "message") return reject(from.id, &from, "unknown_op", "unknown operation \"" + frame.op.substr(0, 64) + "\"");
   frame.from = from.from;  // the server, not the client, says who is speaking
-  const Room& room = *rooms_.at(from.path);
+  auto room_it = rooms_.find(from.path);
+  if (room_it == rooms_.end()) return;  // cannot happen: a member's room exists while it has members
+  const Room& room = *room_it->second;
   if (frame.to) {
     auto target = room.users.find(*frame.to);
     if (target == room.users.end()) {

@@ -132,6 +132,18 @@ TEST_F(HubTest, TheSamePageReconnectingReplacesItsOldSocketSilently) {
   EXPECT_EQ(out_.last(3)["m"]["f"], "/imroom/a/bob");
 }
 
+TEST_F(HubTest, JoiningAgainMovesTheConnection) {
+  // Found by fuzz_hub_frames: the same connection id joining twice left a stale entry in its first room.
+  hub_.join(1, "imroom/a", "ann", "x");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.join(1, "imroom/b", "cat", "");
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_removed");
+  hub_.leave(1);
+  EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "x"), Hub::JoinOutcome::kJoined);
+  EXPECT_EQ(hub_.stats().members, 2u);
+  EXPECT_EQ(hub_.stats().rooms, 1u);
+}
+
 TEST_F(HubTest, AFullRoomRefusesTheNextUser) {
   hub_.join(1, "imroom/a", "u1", "");
   hub_.join(2, "imroom/a", "u2", "");
