@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "frame_scanner.hpp"
 #include "signal_frame.hpp"
 
 namespace imroom::server {
@@ -12,6 +13,7 @@ struct Hub::Member {
   ConnId id;
   std::string path, user, client;
   std::string from;  // "/<path>/<user>", stamped on everything this member sends
+  std::string from_json;  // the same as a JSON string literal, for the fast relay path
   double tokens;     // rate limit bucket
   double refilled_at;
   double last_rate_error = -1e9;
@@ -66,8 +68,10 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
     return JoinOutcome::kRoomFull;
   }
   double now = clock_();
+  std::string from = "/" + path + "/" + user;
+  std::string from_json = json(from).dump();
   auto member = std::make_unique<Member>(
-      Member{id, path, user, client, "/" + path + "/" + user, limits_.frames_per_second * 2, now});
+      Member{id, path, user, client, std::move(from), std::move(from_json), limits_.frames_per_second * 2, now});
   room.users[user] = id;
   members_[id] = std::move(member);
 
@@ -148,6 +152,35 @@ void Hub::receive(ConnId id, std::string_view text) {
 }
 
 void Hub::relay(Member& from, std::string_view text) {
+  // Fast path: a plain "message" frame is checked and re-stamped without building a DOM.
+  if (auto env = core::scanFrame(text); env && env->op == "message") {
+    auto room_it = rooms_.find(from.path);
+    if (room_it == rooms_.end()) return;
+    const Room& room = *room_it->second;
+    ConnId target = 0;
+    if (env->has_to) {
+      auto found = room.users.find(std::string(env->to));
+      if (found == room.users.end()) {
+        return reject(from.id, &from, "unknown_recipient", std::string(env->to.substr(0, 64)) + " is not in this room");
+      }
+      target = found->second;
+    }
+    std::string out;
+    out.reserve(48 + from.from_json.size() + env->to.size() + env->payload.size());
+    out.append(R"({"t":"u","m":{"f":)").append(from.from_json).append(R"(,"o":"message","t":)");
+    if (env->has_to) out.append("\"").append(env->to).append("\"");
+    else out.append("null");
+    out.append(R"(},"p":)").append(env->payload).append("}");
+    auto shared = std::make_shared<const std::string>(std::move(out));
+    if (env->has_to) {
+      out_.send(target, std::move(shared));
+      ++stats_.frames_relayed;
+    } else {
+      broadcast(room, from.id, shared);
+      stats_.frames_relayed += room.users.size() - 1;
+    }
+    return;
+  }
   core::ParsedFrame parsed = core::parseFrame(text);
   if (!parsed.frame) return reject(from.id, &from, core::errorCode(parsed.error), parsed.detail);
   core::SignalFrame& frame = *parsed.frame;
