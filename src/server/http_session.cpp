@@ -103,7 +103,9 @@ void HttpSession<Stream>::onRead(boost::system::error_code ec, std::size_t) {
   request.host = std::string(req[http::field::host]);
   request.authorization = std::string(req[http::field::authorization]);
   request.origin = std::string(req[http::field::origin]);
-  log_request_ = request.method + " " + logSafe(request.target);
+  // Tokens are credentials: the log names the socket path, not the token.
+  bool socket_path = request.target.rfind("/v2/", 0) == 0;
+  log_request_ = request.method + " " + (socket_path ? std::string("/v2/[token]") : logSafe(request.target));
   if (websocket::is_upgrade(req)) return upgrade(request);
   request.body = std::move(req.body());
   ++context_->http_requests;

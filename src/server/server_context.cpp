@@ -1,5 +1,6 @@
 #include "server_context.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 namespace imroom::server {
@@ -36,8 +37,11 @@ std::string ServerContext::metrics() const {
   const HubStats& s = signaling.hub().stats();
   std::string out;
   auto metric = [&](const char* name, const char* type, const char* help, double value) {
+    char number[32];
+    std::snprintf(number, sizeof number, value == static_cast<double>(static_cast<long long>(value)) ? "%.0f" : "%.3f",
+                  value);
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
-           std::to_string(value) + "\n";
+           number + "\n";
   };
   metric("imroom_uptime_seconds", "gauge", "Seconds since the server started.", router.uptime());
   metric("imroom_http_requests_total", "counter", "HTTP requests answered.", static_cast<double>(http_requests));

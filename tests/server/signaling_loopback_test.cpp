@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/write.hpp>
 #include <thread>
 
 #include "token.hpp"
@@ -15,6 +16,7 @@ using nlohmann::json;
 using testing::messageTo;
 using testing::WsClient;
 namespace net = boost::asio;
+using tcp = net::ip::tcp;
 
 constexpr const char* kSecret = "loopback-test-secret";
 
@@ -272,6 +274,31 @@ TEST_F(Signaling, ShutdownSendsCloseFramesToEveryone) {
     EXPECT_EQ(static_cast<int>(c->closeReason().code), 1001);
     EXPECT_EQ(c->closeReason().reason, "server shutting down");
   }
+}
+
+TEST_F(Signaling, MetricsCountConnectionsRoomsRelayedAndRejectedFrames) {
+  auto ann = join("a", "ann");
+  auto bob = join("a", "bob");
+  ann->recvOp("peer_connected");
+  ASSERT_TRUE(ann->send(messageTo("bob", "1")));
+  ASSERT_TRUE(bob->recvOp("message"));
+  ASSERT_TRUE(ann->send("{oops"));
+  ASSERT_TRUE(ann->recvOp("error"));
+  net::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  std::string req = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  net::write(s, net::buffer(req));
+  std::string text;
+  char buf[4096];
+  boost::system::error_code ec;
+  for (std::size_t n; (n = s.read_some(net::buffer(buf), ec)) > 0 && !ec;) text.append(buf, n);
+  EXPECT_NE(text.find("Content-Type: text/plain; version=0.0.4"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nimroom_ws_connections 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nimroom_rooms 1\n"), std::string::npos);
+  EXPECT_NE(text.find("\nimroom_frames_relayed_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("imroom_frames_rejected_total{reason=\"bad_json\"} 1"), std::string::npos);
+  EXPECT_EQ(text.find(kSecret), std::string::npos);
 }
 
 class SignalingTimeouts : public Signaling {
