@@ -7,6 +7,9 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "fonts.hpp"
 #include "theme.hpp"
 
@@ -90,8 +93,22 @@ void App::followCanvas() {
 void App::frame() {
   double started = bridge::CanvasView::now();
   followCanvas();
+  // ImGui 1.86 reads keys as "down now or not": a key pressed and released between two frames (a quick tap
+  // on a slow frame) would never be seen. Such a release is held back to the next frame.
+  std::vector<SDL_Event> held = std::move(held_key_ups_);
+  held_key_ups_.clear();
+  for (SDL_Event& e : held) ImGui_ImplSDL2_ProcessEvent(&e);
+  std::vector<SDL_Scancode> pressed;
   SDL_Event event;
-  while (SDL_PollEvent(&event)) ImGui_ImplSDL2_ProcessEvent(&event);
+  while (SDL_PollEvent(&event)) {
+    if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
+    if (event.type == SDL_KEYUP &&
+        std::find(pressed.begin(), pressed.end(), event.key.keysym.scancode) != pressed.end()) {
+      held_key_ups_.push_back(event);
+      continue;
+    }
+    ImGui_ImplSDL2_ProcessEvent(&event);
+  }
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();

@@ -5,12 +5,13 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "canvas_view.hpp"
 #include "controller.hpp"
 #include "ui.hpp"
 
-struct SDL_Window;
+#include <SDL_events.h>
 
 namespace imroom::app {
 
@@ -50,6 +51,7 @@ class App {
   bridge::CanvasView canvas_;
   bridge::CanvasMetrics metrics_;
   FrameStats stats_;
+  std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
   SDL_Window* window_ = nullptr;
   void* gl_context_ = nullptr;
   bool imgui_ready_ = false;
