@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "names.hpp"
 #include "signaling_api.hpp"
 #include "token.hpp"
 
@@ -26,17 +25,12 @@ std::variant<UpstreamRequest, HttpResponse> ProxyApi::plan(const HttpRequest& re
     r.set("Allow", "POST");
     return r;
   }
-  json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return errorResponse(400, "bad_request: the body must be a JSON object");
-  auto name = [&](const char* key) -> std::optional<std::string> {
-    auto it = body.find(key);
-    if (it == body.end() || !it->is_string() || !core::isValidName(it->get_ref<const std::string&>())) return std::nullopt;
-    return it->get<std::string>();
-  };
+  auto body = jsonBody(req);
+  if (!body) return errorResponse(400, "bad_request: the body must be a JSON object");
   if (path == "/api/ice") return UpstreamRequest{"PUT", "/_turn/" + config_.channel, R"({"format":"urls"})"};
-  auto user = name("username");
+  auto user = nameField(*body, "username");
   if (!user) return errorResponse(400, "bad_request: invalid username");
-  auto room = name("room");
+  auto room = nameField(*body, "room");
   if (!room) return errorResponse(400, "bad_request: invalid room");
   std::string channel_path = config_.channel + "/" + *room;
   if (path == "/api/token") return UpstreamRequest{"PUT", "/_token/" + channel_path + "?k=" + *user, ""};

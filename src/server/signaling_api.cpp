@@ -61,6 +61,8 @@ bool validHost(std::string_view host) {
   return true;
 }
 
+}  // namespace
+
 std::optional<json> jsonBody(const HttpRequest& req) {
   if (req.body.empty()) return json::object();
   json j = json::parse(req.body, nullptr, false);
@@ -74,6 +76,17 @@ std::optional<std::string> nameField(const json& body, const char* key) {
   std::string v = it->get<std::string>();
   if (!core::isValidName(v)) return std::nullopt;
   return v;
+}
+
+namespace {
+
+// An optional name field: absent leaves `out` empty; present but invalid is an error (false).
+bool optionalNameField(const json& body, const char* key, std::string& out) {
+  if (!body.contains(key)) return true;
+  auto v = nameField(body, key);
+  if (!v) return false;
+  out = *v;
+  return true;
 }
 
 }  // namespace
@@ -109,11 +122,7 @@ HttpResponse SignalingApi::apiToken(const HttpRequest& req) const {
   auto room = nameField(*body, "room");
   if (!room) return errorResponse(400, "bad_request: invalid room");
   std::string client;
-  if (body->contains("client")) {
-    auto c = nameField(*body, "client");
-    if (!c) return errorResponse(400, "bad_request: invalid client");
-    client = *c;
-  }
+  if (!optionalNameField(*body, "client", client)) return errorResponse(400, "bad_request: invalid client");
   TokenClaims claims{config_.channel + "/" + *room, *user, client, clock_() + config_.token_ttl};
   return okResponse(json(signer_.issue(claims)).dump());
 }
@@ -156,11 +165,7 @@ HttpResponse SignalingApi::apiIce(const HttpRequest& req) const {
   auto body = jsonBody(req);
   if (!body) return errorResponse(400, "bad_request: the body must be a JSON object");
   std::string user;
-  if (body->contains("username")) {
-    auto u = nameField(*body, "username");
-    if (!u) return errorResponse(400, "bad_request: invalid username");
-    user = *u;
-  }
+  if (!optionalNameField(*body, "username", user)) return errorResponse(400, "bad_request: invalid username");
   return okResponse(iceServers(user, true));
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,11 @@ class SignalingApi {
   const TokenSigner& signer_;
   Clock clock_;
 };
+
+// The request body as a JSON object (an empty body is {}); nullopt when it is not one.
+std::optional<nlohmann::json> jsonBody(const HttpRequest& req);
+// body[key] when it is a string that is a valid room/user name (names.hpp); nullopt otherwise.
+std::optional<std::string> nameField(const nlohmann::json& body, const char* key);
 
 // {"s":"ok","v":<v_json>} and {"s":"error","v":"<reason>"} with a status.
 HttpResponse okResponse(const std::string& v_json);
