@@ -1,11 +1,14 @@
 // Everything the UI draws, in one value. Panels read it; they never change it (they push Intents).
 #pragma once
 
+#include <deque>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "chat_log.hpp"
 #include "media_kind.hpp"
+#include "signaling_client.hpp"
 
 namespace imroom::core {
 
@@ -18,18 +21,50 @@ struct JoinForm {
 
 enum class StatusKind { kInfo, kBusy, kError };
 
-// The status line under the join form (and later the status bar).
+// The status line under the join form (and in the room's status bar).
 struct Status {
   StatusKind kind = StatusKind::kInfo;
   std::string text;
 };
 
-enum class Screen { kJoin };
+enum class Screen { kJoin, kRoom };
+
+// One other member of the room.
+struct PeerView {
+  std::string username;
+  std::string connection = "new";  // RTCPeerConnectionState ("new" until a call starts)
+  std::string ice = "new";         // RTCIceConnectionState
+  std::string channel = "none";    // the chat channel's RTCDataChannelState, or "none"
+  bool present = true;             // the server lists the user in the room
+  bool caller = false;             // this side called
+  int pending = 0;                 // chat messages to this peer not yet acknowledged
+};
+
+struct LogLine {
+  double ts = 0;
+  StatusKind kind = StatusKind::kInfo;
+  std::string text;
+};
+
+struct ErrorInfo {
+  std::string code;
+  std::string message;
+  bool fatal = false;
+  double ts = 0;
+};
 
 struct AppState {
   Screen screen = Screen::kJoin;
   JoinForm form;
   Status status{StatusKind::kInfo, "Choose a name and a room, then join."};
+  // While in a room:
+  JoinForm joined;  // who and where we are
+  SignalingState signaling = SignalingState::kIdle;
+  std::vector<PeerView> peers;  // sorted by name
+  ChatLog chat;
+  std::deque<LogLine> events;  // the event log (bounded)
+  std::vector<ErrorInfo> errors;  // recent problems (bounded)
+  int pending = 0;  // own chat messages not yet acknowledged by every recipient
 };
 
 // What the UI (or the JS API) asks the controller to do.
@@ -37,7 +72,16 @@ struct EditForm {  // the user changed the join form
   JoinForm form;
 };
 struct Join {};  // the Join button / Enter in the form
+struct Leave {};
+struct SendChat {
+  std::string text;
+  std::string to;  // "" = everyone
+};
+struct ViewConversation {  // the chat panel shows this conversation ("" = the room); looking = visible
+  std::string conversation;
+  bool looking = true;
+};
 
-using Intent = std::variant<EditForm, Join>;
+using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation>;
 
 }  // namespace imroom::core

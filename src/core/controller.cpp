@@ -1,10 +1,48 @@
 #include "controller.hpp"
 
+#include <algorithm>
+
+#include "json_util.hpp"
 #include "names.hpp"
 
 namespace imroom::core {
 
-Controller::Controller(JoinForm initial) { state_.form = std::move(initial); }
+using nlohmann::json;
+
+namespace {
+constexpr double kResendAfterMs = 3000;  // an unacknowledged chat message is sent again after this
+constexpr std::size_t kMaxEvents = 500;
+constexpr std::size_t kMaxErrors = 20;
+constexpr std::size_t kMaxPendingPerPeer = 2000;
+
+std::string randomId(Ports& ports, int length) {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string id;
+  for (int i = 0; i < length; ++i) id += kAlphabet[static_cast<int>(ports.random01() * 62) % 62];
+  return id;
+}
+
+json chatJson(const ChatMessage& m) {
+  return json{{"id", m.id}, {"text", m.text}, {"ts", m.ts}, {"to", m.to.empty() ? json(nullptr) : json(m.to)}};
+}
+}  // namespace
+
+Controller::Controller(JoinForm initial, Ports* ports, std::string server, BackoffPolicy backoff,
+                       SignalingTimings timings)
+    : ports_(ports), server_(std::move(server)), backoff_(backoff), timings_(timings) {
+  state_.form = std::move(initial);
+  if (ports_) client_id_ = randomId(*ports_, 12);
+}
+
+Controller::~Controller() {
+  sessions_.clear();  // close peer connections before the signaling socket
+  signaling_.reset();
+}
+
+const PeerSession* Controller::session(const std::string& user) const {
+  auto it = sessions_.find(user);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
 
 void Controller::apply(const Intent& intent) {
   if (const auto* edit = std::get_if<EditForm>(&intent)) {
@@ -12,24 +50,425 @@ void Controller::apply(const Intent& intent) {
     changed();
   } else if (std::holds_alternative<Join>(intent)) {
     join();
+  } else if (std::holds_alternative<Leave>(intent)) {
+    leave("You left room '" + state_.joined.room + "'.");
+  } else if (const auto* send = std::get_if<SendChat>(&intent)) {
+    std::string error;
+    if (sendChat(send->text, send->to, &error).empty() && !error.empty()) {
+      state_.status = {StatusKind::kError, error};
+      changed();
+    }
+  } else if (const auto* view = std::get_if<ViewConversation>(&intent)) {
+    state_.chat.setViewing(view->conversation, view->looking);
+    changed();
   }
-}
-
-void Controller::join() {
-  std::string problem = nameProblem(state_.form.username, "name");
-  if (problem.empty()) problem = nameProblem(state_.form.room, "room");
-  if (!problem.empty()) {
-    state_.status = {StatusKind::kError, problem};
-  } else {
-    // Signaling (token, host, socket) is the next step of the roadmap: say so plainly.
-    state_.status = {StatusKind::kError, "Cannot join '" + state_.form.room +
-                                              "' yet: this build has no signaling client (coming with text rooms)."};
-  }
-  changed();
 }
 
 void Controller::changed() {
   if (onStateChanged) onStateChanged();
+}
+
+void Controller::emit(const std::string& type, const json& detail) {
+  if (onEvent) onEvent(type, detail);
+}
+
+void Controller::log(std::string line, StatusKind kind) {
+  state_.events.push_back(LogLine{ports_ ? ports_->nowMs() : 0, kind, std::move(line)});
+  while (state_.events.size() > kMaxEvents) state_.events.pop_front();
+}
+
+void Controller::problem(const std::string& code, const std::string& message, bool fatal) {
+  state_.errors.push_back(ErrorInfo{code, message, fatal, ports_ ? ports_->nowMs() : 0});
+  if (state_.errors.size() > kMaxErrors) state_.errors.erase(state_.errors.begin());
+  state_.status = {fatal ? StatusKind::kError : StatusKind::kBusy, message};
+  log(message, StatusKind::kError);
+  emit("error", json{{"code", code}, {"message", message}, {"fatal", fatal}});
+}
+
+// ---- joining and leaving ----------------------------------------------------------------------------
+
+void Controller::join() {
+  if (signaling_ && state_.signaling != SignalingState::kClosed) return;  // already in (or joining) a room
+  std::string bad = nameProblem(state_.form.username, "name");
+  if (bad.empty()) bad = nameProblem(state_.form.room, "room");
+  if (bad.empty() && !ports_) bad = "This build cannot connect to a server.";
+  if (!bad.empty()) {
+    state_.status = {StatusKind::kError, bad};
+    changed();
+    return;
+  }
+  state_.joined = state_.form;
+  state_.chat.clear();
+  state_.errors.clear();
+  state_.peers.clear();
+  present_.clear();
+  outbox_.clear();
+  announced_join_ = false;
+  state_.status = {StatusKind::kBusy, "Joining room '" + state_.joined.room + "'…"};
+  log("joining room '" + state_.joined.room + "' as " + state_.joined.username);
+  SignalingClient::Events events;
+  events.frame = [this](const SignalFrame& f) { onFrame(f); };
+  events.state = [this](SignalingState s) { onSignalingState(s); };
+  events.problem = [this](const std::string& code, const std::string& message, bool fatal) {
+    problem(code, message, fatal);
+    if (fatal) leave("");
+  };
+  events.log = [this](const std::string& line) { log(line); };
+  events.ice = [this](const std::string& config) { ice_config_ = config; };
+  signaling_ = std::make_unique<SignalingClient>(*ports_, std::move(events), backoff_, timings_);
+  signaling_->start(SignalingTarget{server_, state_.joined.username, state_.joined.room, client_id_});
+  changed();
+}
+
+// Back to the join form. `why` ("" = keep the current status) tells the user what happened.
+void Controller::leave(const std::string& why) {
+  if (!signaling_) return;
+  sessions_.clear();
+  peer_users_.clear();
+  present_.clear();
+  outbox_.clear();
+  if (state_.signaling != SignalingState::kClosed) signaling_->stop();
+  state_.signaling = SignalingState::kClosed;
+  state_.screen = Screen::kJoin;
+  if (!why.empty()) state_.status = {StatusKind::kInfo, why};
+  refreshPeers();
+  log("left room '" + state_.joined.room + "'");
+  emit("left", json{{"room", state_.joined.room}});
+  changed();
+}
+
+void Controller::onSignalingState(SignalingState s) {
+  state_.signaling = s;
+  switch (s) {
+    case SignalingState::kConnected:
+      state_.screen = Screen::kRoom;
+      state_.status = {StatusKind::kInfo,
+                       "In room '" + state_.joined.room + "' as " + state_.joined.username + "."};
+      log("connected to the signaling server");
+      break;
+    case SignalingState::kReconnecting:
+      log("signaling connection lost; reconnecting", StatusKind::kBusy);
+      break;
+    default: break;
+  }
+  changed();
+}
+
+// ---- frames from the signaling server ---------------------------------------------------------------
+
+void Controller::onFrame(const SignalFrame& f) {
+  const std::string sender(userOf(f.from));
+  if (f.op == "peers") {
+    const json* users = f.payload.is_object() && f.payload.contains("users") ? &f.payload["users"] : nullptr;
+    onPeers(users ? *users : json::array());
+  } else if (f.op == "peer_connected") {
+    onPeerJoined(f.payload.is_string() ? f.payload.get<std::string>() : sender);
+  } else if (f.op == "peer_removed") {
+    onPeerLeft(f.payload.is_string() ? f.payload.get<std::string>() : sender);
+  } else if (f.op == "message") {
+    if (sender.empty() || sender == state_.joined.username) return;
+    if (const json* msg = jsonObject(f.payload, "msg")) {
+      onNegotiation(sender, *msg);
+    } else {
+      onPeerPayload(sender, f.payload);
+    }
+  } else if (f.op == "error") {
+    log("server: " + jsonString(f.payload, "reason", jsonString(f.payload, "code", "error")), StatusKind::kError);
+  }
+  changed();
+}
+
+void Controller::onPeers(const json& users) {
+  std::set<std::string> now;
+  if (users.is_array()) {
+    for (const json& u : users) {
+      if (u.is_string() && u.get_ref<const std::string&>() != state_.joined.username && isValidName(u.get<std::string>()))
+        now.insert(u.get<std::string>());
+    }
+  }
+  present_ = now;
+  // Everyone listed that this page has no connection to gets a call from us (the newcomer calls).
+  for (const std::string& user : present_) {
+    if (!sessions_.count(user)) {
+      PeerSession* s = startSession(user, client_id_ + "-" + std::to_string(next_sid_++), /*caller=*/true);
+      if (s) s->start();
+    }
+  }
+  refreshPeers();
+  for (const auto& [user, queue] : outbox_) deliver(user);
+  if (!announced_join_) {
+    announced_join_ = true;
+    json peers = json::array();
+    for (const std::string& u : present_) peers.push_back(u);
+    emit("joined", json{{"room", state_.joined.room}, {"username", state_.joined.username}, {"peers", peers}});
+  }
+}
+
+void Controller::onPeerJoined(const std::string& user) {
+  if (!isValidName(user) || user == state_.joined.username) return;
+  present_.insert(user);
+  log(user + " joined");
+  refreshPeers();
+  emit("peer", json{{"username", user}, {"event", "joined"}});
+  // The newcomer calls us; an existing session (same page back after a drop) stays until their offer says otherwise.
+}
+
+void Controller::onPeerLeft(const std::string& user) {
+  if (!present_.erase(user) && !sessions_.count(user)) return;
+  closeSession(user);
+  outbox_.erase(user);  // addressed to someone who is no longer in the room
+  log(user + " left");
+  refreshPeers();
+  emit("peer", json{{"username", user}, {"event", "left"}});
+}
+
+void Controller::onNegotiation(const std::string& from, const json& msg) {
+  const std::string sid = jsonString(msg, "sid");
+  const std::string type = jsonString(msg, "type");
+  auto it = sessions_.find(from);
+  if (it != sessions_.end() && it->second->sid() == sid) {
+    it->second->onSignal(msg);
+    refreshPeers();
+    return;
+  }
+  if (type != "offer" || sid.empty()) {
+    log(from + ": ignored a " + type + " for an old call");
+    return;
+  }
+  if (it != sessions_.end()) {
+    PeerSession& old = *it->second;
+    const bool calling = old.caller() && old.connection() != "connected";
+    // Both sides called each other at once: the side with the greater name keeps its call.
+    if (calling && state_.joined.username > from) {
+      log(from + ": both sides called; keeping ours");
+      return;
+    }
+    log(from + (calling ? ": both sides called; answering theirs" : ": started over; answering the new call"));
+    closeSession(from);
+  }
+  if (!present_.count(from)) present_.insert(from);  // they reached us through the server: they are in the room
+  PeerSession* s = startSession(from, sid, /*caller=*/false);
+  if (s) s->onSignal(msg);
+  refreshPeers();
+}
+
+PeerSession* Controller::startSession(const std::string& user, const std::string& sid, bool caller) {
+  const int peer_id = next_peer_id_++;
+  std::unique_ptr<PeerPort> port = ports_->createPeer(peer_id, ice_config_);
+  if (!port) {
+    problem("peer_unreachable", "Cannot create a connection to " + user + " in this browser.", false);
+    return nullptr;
+  }
+  PeerSession::Hooks hooks;
+  hooks.signal = [this, user](json msg) {
+    if (!signaling_ || !signaling_->send("message", user, json{{"msg", std::move(msg)}}))
+      log(user + ": could not send a negotiation message (signaling is down)", StatusKind::kError);
+  };
+  hooks.channelMessage = [this, user](const std::string& text) {
+    json payload = parseJson(text);
+    if (payload.is_object()) onPeerPayload(user, payload);
+  };
+  hooks.channelOpened = [this, user] {
+    deliver(user);
+    emit("peer", json{{"username", user}, {"event", "channel"}, {"channel", "open"}});
+  };
+  hooks.log = [this](std::string line) { log(std::move(line)); };
+  hooks.problem = [this, user](std::string message) { problem("peer_unreachable", message, false); };
+  const bool polite = state_.joined.username < user;
+  auto session = std::make_unique<PeerSession>(user, sid, caller, polite, peer_id, std::move(port), std::move(hooks));
+  PeerSession* raw = session.get();
+  closeSession(user);
+  sessions_[user] = std::move(session);
+  peer_users_[peer_id] = user;
+  if (caller) log("calling " + user);
+  return raw;
+}
+
+void Controller::closeSession(const std::string& user) {
+  auto it = sessions_.find(user);
+  if (it == sessions_.end()) return;
+  peer_users_.erase(it->second->peerId());
+  sessions_.erase(it);
+}
+
+void Controller::onPeerEvent(int peer_id, const PeerEvent& event) {
+  auto it = peer_users_.find(peer_id);
+  if (it == peer_users_.end()) return;  // a connection we already closed
+  const std::string user = it->second;
+  auto s = sessions_.find(user);
+  if (s == sessions_.end()) return;
+  const std::string before = s->second->connection();
+  s->second->onPeerEvent(event, ports_->nowMs());
+  if (s->second->connection() != before) {
+    emit("peer", json{{"username", user}, {"event", "connection"}, {"connection", s->second->connection()}});
+  }
+  refreshPeers();
+  changed();
+}
+
+// ---- chat -------------------------------------------------------------------------------------------
+
+std::string Controller::sendChat(const std::string& text, const std::string& to, std::string* error) {
+  auto fail = [&](std::string why) {
+    if (error) *error = std::move(why);
+    return std::string();
+  };
+  if (!signaling_ || state_.signaling == SignalingState::kClosed || state_.signaling == SignalingState::kIdle)
+    return fail("Join a room first.");
+  if (!announced_join_) return fail("Still joining the room; try again in a moment.");
+  std::string trimmed = text;
+  while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\n' || trimmed.back() == '\t'))
+    trimmed.pop_back();
+  if (trimmed.empty()) return fail("");
+  if (trimmed.size() > kMaxChatBytes)
+    return fail("That message is too long (" + std::to_string(trimmed.size()) + " bytes; at most " +
+                std::to_string(kMaxChatBytes) + ").");
+  if (!to.empty() && !present_.count(to) && !sessions_.count(to)) return fail(to + " is not in this room.");
+
+  ChatMessage m;
+  m.id = client_id_ + "-" + std::to_string(next_message_++);
+  m.from = state_.joined.username;
+  m.to = to;
+  m.text = trimmed;
+  m.ts = ports_->nowMs();
+  m.own = true;
+  std::set<std::string> recipients;
+  if (!to.empty()) {
+    recipients.insert(to);
+  } else {
+    recipients = present_;
+    for (const auto& [user, session] : sessions_)
+      if (session->channelOpen()) recipients.insert(user);  // in the room, even while the server is away
+  }
+  for (const std::string& user : recipients) {
+    auto& queue = outbox_[user];
+    if (queue.size() >= kMaxPendingPerPeer) return fail("Too many messages are waiting for " + user + ".");
+  }
+  state_.chat.add(m);
+  for (const std::string& user : recipients) {
+    outbox_[user].push_back(Pending{m, 0});
+    deliver(user);
+  }
+  refreshPeers();
+  emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
+                       {"text", m.text}, {"ts", m.ts}, {"own", true}});
+  changed();
+  return m.id;
+}
+
+// Sends `payload` to one peer over its data channel, or through the signaling socket when the channel is not open.
+bool Controller::sendToPeer(const std::string& user, const json& payload) {
+  auto it = sessions_.find(user);
+  if (it != sessions_.end() && it->second->sendOnChannel(dumpJson(payload))) return true;
+  return signaling_ && signaling_->send("message", user, payload);
+}
+
+// Sends what waits for `user`: everything not sent yet, and what was sent long ago without an acknowledgement.
+void Controller::deliver(const std::string& user) {
+  auto it = outbox_.find(user);
+  if (it == outbox_.end()) return;
+  const double now = ports_->nowMs();
+  for (Pending& p : it->second) {
+    if (p.sent_at != 0 && now - p.sent_at < kResendAfterMs) continue;
+    if (!sendToPeer(user, json{{"chat", chatJson(p.message)}})) break;  // no path now; tick() tries again
+    p.sent_at = now;
+  }
+}
+
+void Controller::onPeerPayload(const std::string& from, const json& payload) {
+  if (const json* chat = jsonObject(payload, "chat")) {
+    receiveChat(from, *chat);
+  } else if (payload.is_object() && payload.contains("ack")) {
+    const std::string id = jsonString(payload, "ack");
+    auto it = outbox_.find(from);
+    if (it == outbox_.end()) return;
+    auto& q = it->second;
+    q.erase(std::remove_if(q.begin(), q.end(), [&](const Pending& p) { return p.message.id == id; }), q.end());
+    if (q.empty()) outbox_.erase(it);
+    refreshPeers();
+    changed();
+  }
+}
+
+void Controller::receiveChat(const std::string& from, const json& chat) {
+  ChatMessage m;
+  m.id = jsonString(chat, "id");
+  m.from = from;
+  m.text = jsonString(chat, "text");
+  m.ts = jsonNumber(chat, "ts", ports_->nowMs());
+  const std::string to = jsonString(chat, "to");
+  if (m.id.empty() || m.id.size() > 128 || m.text.empty() || m.text.size() > kMaxChatBytes) {
+    log(from + " sent an unreadable chat message", StatusKind::kError);
+    return;
+  }
+  if (!to.empty() && to != state_.joined.username) return;  // not for us (cannot happen through imroom-server)
+  m.to = to;
+  sendToPeer(from, json{{"ack", m.id}});  // always: the sender may not have seen our previous acknowledgement
+  if (!state_.chat.add(m)) return;        // a resend we already have
+  emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
+                       {"text", m.text}, {"ts", m.ts}, {"own", false}});
+  changed();
+}
+
+// ---- time -------------------------------------------------------------------------------------------
+
+void Controller::tick() {
+  if (!signaling_ || !ports_) return;
+  signaling_->tick();
+  const double now = ports_->nowMs();
+  std::vector<std::string> dead;
+  for (auto& [user, session] : sessions_) {
+    const bool present = present_.count(user) != 0;
+    session->tick(now, present);
+    if (session->dead(now, present)) dead.push_back(user);
+  }
+  for (const std::string& user : dead) {
+    log(user + ": connection given up");
+    closeSession(user);
+    if (!present_.count(user)) outbox_.erase(user);
+  }
+  for (const auto& [user, queue] : outbox_) deliver(user);
+  if (!dead.empty()) {
+    refreshPeers();
+    changed();
+  }
+}
+
+void Controller::refreshPeers() {
+  std::set<std::string> users = present_;
+  for (const auto& [user, session] : sessions_) users.insert(user);
+  state_.peers.clear();
+  state_.pending = 0;
+  for (const std::string& user : users) {
+    PeerView v;
+    v.username = user;
+    v.present = present_.count(user) != 0;
+    if (const PeerSession* s = session(user)) {
+      v.connection = s->connection();
+      v.ice = s->ice();
+      v.channel = s->channel();
+      v.caller = s->caller();
+    }
+    auto q = outbox_.find(user);
+    v.pending = q == outbox_.end() ? 0 : static_cast<int>(q->second.size());
+    state_.pending += v.pending;
+    state_.peers.push_back(std::move(v));
+  }
+}
+
+// ---- events from the ports, routed to the signaling client ------------------------------------------
+
+void Controller::onHttp(int request_id, int status, const std::string& body) {
+  if (signaling_) signaling_->onHttp(request_id, status, body);
+}
+void Controller::onSocketOpen(int socket_id) {
+  if (signaling_) signaling_->onSocketOpen(socket_id);
+}
+void Controller::onSocketMessage(int socket_id, const std::string& text) {
+  if (signaling_) signaling_->onSocketMessage(socket_id, text);
+}
+void Controller::onSocketClosed(int socket_id, int code, const std::string& reason) {
+  if (signaling_) signaling_->onSocketClosed(socket_id, code, reason);
 }
 
 }  // namespace imroom::core

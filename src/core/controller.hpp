@@ -1,28 +1,100 @@
-// The application's brain: takes intents from the UI and the JS API, updates AppState.
-// Pure: no browser, no ImGui; ports to the browser arrive with signaling (text rooms).
+// The application's brain: takes intents from the UI and the JS API and events from the browser (through
+// the ports), and keeps AppState. It joins a room through the SignalingClient, calls or answers every other
+// member (one PeerSession each: a full mesh), and delivers chat: over the pair's data channel when it is open,
+// else through the signaling socket, until the recipient acknowledges — nothing typed is lost, and the receiver
+// drops duplicates, so nothing is shown twice. Pure: no browser, no ImGui.
 #pragma once
 
+#include <deque>
 #include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 
 #include "app_state.hpp"
+#include "peer_session.hpp"
+#include "ports.hpp"
+#include "signaling_client.hpp"
 
 namespace imroom::core {
 
+inline constexpr std::size_t kMaxChatBytes = 8000;
+
 class Controller {
  public:
-  explicit Controller(JoinForm initial = {});
+  // Without ports (headless UI tests) the controller cannot join and says so.
+  explicit Controller(JoinForm initial = {}, Ports* ports = nullptr, std::string server = {},
+                      BackoffPolicy backoff = {}, SignalingTimings timings = {});
+  ~Controller();
 
   const AppState& state() const { return state_; }
   void apply(const Intent& intent);
+  // Sends a chat message to everyone (to = "") or one member; returns its id, or "" and the reason in *error.
+  std::string sendChat(const std::string& text, const std::string& to, std::string* error = nullptr);
+
+  // Timers (retries, keep-alive, resending): call a few times a second.
+  void tick();
+  // Events from the ports.
+  void onHttp(int request_id, int status, const std::string& body);
+  void onSocketOpen(int socket_id);
+  void onSocketMessage(int socket_id, const std::string& text);
+  void onSocketClosed(int socket_id, int code, const std::string& reason);
+  void onPeerEvent(int peer_id, const PeerEvent& event);
+
+  const std::string& clientId() const { return client_id_; }
+  const PeerSession* session(const std::string& user) const;
 
   // Called after every state change (the JS API turns it into a "state" event).
   std::function<void()> onStateChanged;
+  // Named events for the JS API: joined, peer, message, error, left.
+  std::function<void(const std::string& type, const nlohmann::json& detail)> onEvent;
 
  private:
+  struct Pending {
+    ChatMessage message;
+    double sent_at = 0;  // 0 = not sent yet
+  };
+
   void join();
+  void leave(const std::string& why);
   void changed();
+  void emit(const std::string& type, const nlohmann::json& detail);
+  void log(std::string line, StatusKind kind = StatusKind::kInfo);
+  void problem(const std::string& code, const std::string& message, bool fatal);
+
+  void onSignalingState(SignalingState s);
+  void onFrame(const SignalFrame& f);
+  void onPeers(const nlohmann::json& users);
+  void onPeerJoined(const std::string& user);
+  void onPeerLeft(const std::string& user);
+  void onNegotiation(const std::string& from, const nlohmann::json& msg);
+  void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"} or {"ack"}
+  void receiveChat(const std::string& from, const nlohmann::json& chat);
+
+  PeerSession* startSession(const std::string& user, const std::string& sid, bool caller);
+  void closeSession(const std::string& user);
+  void deliver(const std::string& user);
+  bool sendToPeer(const std::string& user, const nlohmann::json& payload);
+  void refreshPeers();
 
   AppState state_;
+  Ports* ports_;
+  std::string server_;
+  BackoffPolicy backoff_;
+  SignalingTimings timings_;
+  std::string client_id_;
+  std::unique_ptr<SignalingClient> signaling_;
+  std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
+  std::map<int, std::string> peer_users_;  // peer id → user, for routing browser events
+  std::set<std::string> present_;          // users the server lists in the room (self excluded)
+  std::map<std::string, std::deque<Pending>> outbox_;
+  std::string ice_config_ = R"({"iceServers":[]})";
+  bool announced_join_ = false;
+  int next_peer_id_ = 1;
+  long next_message_ = 1;
+  long next_sid_ = 1;
 };
 
 }  // namespace imroom::core

@@ -1,0 +1,252 @@
+#include "fake_world.hpp"
+
+namespace imroom::core::testing {
+
+using nlohmann::json;
+
+class FakeSocket : public SocketPort {
+ public:
+  FakeSocket(World& w, Member& m, int id) : world_(w), member_(m), id_(id) {}
+  ~FakeSocket() override {
+    if (member_.open_socket == id_) world_.disconnect(member_, false, 1000, "");
+  }
+  bool send(const std::string& text) override {
+    if (member_.open_socket != id_) return false;
+    world_.queue.push_back([w = &world_, m = &member_, id = id_, text] {
+      if (m->open_socket == id) w->fromClient(*m, text);
+    });
+    return true;
+  }
+  void close(int, const std::string&) override {
+    if (member_.open_socket == id_) world_.disconnect(member_, false, 1000, "");
+  }
+
+ private:
+  World& world_;
+  Member& member_;
+  int id_;
+};
+
+class FakePeer : public PeerPort {
+ public:
+  FakePeer(World& w, Member& owner, int peer_id) : world_(w), owner_(owner), peer_id_(peer_id), port_(w.next_port++) {
+    world_.peers[port_] = this;
+  }
+  ~FakePeer() override {
+    *alive_ = false;
+    world_.peers.erase(port_);
+    if (FakePeer* other = partner()) other->remoteClosed();
+  }
+  void createChannel() override {
+    has_channel_ = true;
+    event(PeerEvent::Kind::kChannelState, "connecting");
+    event(PeerEvent::Kind::kNegotiationNeeded);
+  }
+  void restartIce() override { event(PeerEvent::Kind::kNegotiationNeeded); }
+  void setLocalDescription() override {
+    world_.queue.push_back([this, alive = alive_] {
+      if (!*alive) return;
+      PeerEvent e;
+      e.kind = PeerEvent::Kind::kLocalDescription;
+      if (state_ == "stable") {
+        e.description = {"offer", std::to_string(port_) + "|offer|" + std::to_string(++version_)};
+        state_ = "have-local-offer";
+      } else if (state_ == "have-remote-offer") {
+        e.description = {"answer", std::to_string(port_) + "|answer|" + std::to_string(++version_)};
+        state_ = "stable";
+      } else {
+        return fail("setLocalDescription");
+      }
+      owner_.controller.onPeerEvent(peer_id_, e);
+      PeerEvent c;
+      c.kind = PeerEvent::Kind::kIceCandidate;
+      c.candidate = {"candidate:" + std::to_string(port_), "0", 0};
+      owner_.controller.onPeerEvent(peer_id_, c);
+    });
+  }
+  void setRemoteDescription(const Description& d) override {
+    world_.queue.push_back([this, d, alive = alive_] {
+      if (!*alive) return;
+      if (d.type == "offer" && (state_ == "stable" || state_ == "have-local-offer")) {
+        state_ = "have-remote-offer";
+      } else if (d.type == "answer" && state_ == "have-local-offer") {
+        state_ = "stable";
+      } else {
+        return fail("setRemoteDescription");
+      }
+      partner_port_ = std::stoi(d.sdp.substr(0, d.sdp.find('|')));
+      has_remote_ = true;
+      event(PeerEvent::Kind::kRemoteDescriptionSet);
+      if (d.type == "answer" && world_.p2p_works) {
+        FakePeer* other = partner();
+        if (other) {
+          other->partner_port_ = port_;
+          connected();
+          other->connected();
+        }
+      }
+    });
+  }
+  void addIceCandidate(const IceCandidate&) override {
+    if (!has_remote_) fail("addIceCandidate");
+  }
+  bool sendOnChannel(const std::string& text) override {
+    FakePeer* other = partner();
+    if (!channel_open_ || !other) return false;
+    if (text.find("\"chat\"") != std::string::npos) ++world_.channel_chat;
+    if (world_.drop_acks && text.find("\"ack\"") != std::string::npos) return true;
+    world_.queue.push_back([w = &world_, port = other->port_, text] {
+      auto it = w->peers.find(port);
+      if (it != w->peers.end()) it->second->event(PeerEvent::Kind::kChannelMessage, text);
+    });
+    return true;
+  }
+  void remoteClosed() {
+    channel_open_ = false;
+    event(PeerEvent::Kind::kChannelState, "closed");
+    event(PeerEvent::Kind::kConnectionState, "disconnected");
+  }
+
+ private:
+  FakePeer* partner() {
+    auto it = world_.peers.find(partner_port_);
+    return it == world_.peers.end() ? nullptr : it->second;
+  }
+  void connected() {
+    event(PeerEvent::Kind::kConnectionState, "connected");
+    channel_open_ = true;
+    event(PeerEvent::Kind::kChannelState, "open");
+  }
+  void event(PeerEvent::Kind kind, std::string text = {}) {
+    world_.queue.push_back([this, kind, text, alive = alive_] {
+      if (!*alive) return;
+      PeerEvent e;
+      e.kind = kind;
+      e.text = text;
+      owner_.controller.onPeerEvent(peer_id_, e);
+    });
+  }
+  void fail(const std::string& op) {
+    failures.push_back(op);
+    PeerEvent e;
+    e.kind = PeerEvent::Kind::kFailed;
+    e.text = op;
+    e.detail = "invalid state";
+    owner_.controller.onPeerEvent(peer_id_, e);
+  }
+
+ public:
+  std::vector<std::string> failures;
+
+ private:
+  World& world_;
+  Member& owner_;
+  int peer_id_;
+  int port_;
+  int partner_port_ = 0;
+  int version_ = 0;
+  std::string state_ = "stable";
+  bool has_channel_ = false;
+  bool has_remote_ = false;
+  bool channel_open_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+ public:
+  void kill() { *alive_ = false; }
+};
+
+Member::Member(World& w, std::string n, std::string r)
+    : world(w), name(std::move(n)), room(std::move(r)), controller(JoinForm{}, this, "") {
+  controller.onEvent = [this](const std::string& type, const json& detail) {
+    events.push_back(json{{"type", type}, {"detail", detail}});
+  };
+}
+
+double Member::nowMs() { return world.now; }
+
+void Member::postJson(int request_id, const std::string& url, const std::string&) {
+  world.queue.push_back([this, request_id, url] {
+    if (!world.server_up) return controller.onHttp(request_id, 0, "");
+    json v;
+    if (url == "/api/token") v = "tok-" + name;
+    else if (url == "/api/host") v = "ws://fake";
+    else v = json{{"iceServers", json::array()}};
+    controller.onHttp(request_id, 200, dumpJson(json{{"s", "ok"}, {"v", v}}));
+  });
+}
+
+std::unique_ptr<SocketPort> Member::openSocket(int socket_id, const std::string&) {
+  world.queue.push_back([this, socket_id] {
+    if (!world.server_up) return controller.onSocketClosed(socket_id, 1006, "");
+    world.connect(*this, socket_id);
+  });
+  return std::make_unique<FakeSocket>(world, *this, socket_id);
+}
+
+std::unique_ptr<PeerPort> Member::createPeer(int peer_id, const std::string&) {
+  return std::make_unique<FakePeer>(world, *this, peer_id);
+}
+
+std::vector<std::string> Member::lines() const {
+  std::vector<std::string> out;
+  for (const ChatMessage& m : controller.state().chat.messages()) out.push_back(m.from + ":" + m.text);
+  return out;
+}
+
+void World::connect(Member& m, int socket_id) {
+  auto& users = rooms[m.room];
+  m.controller.onSocketOpen(socket_id);
+  if (users.count(m.name) || static_cast<int>(users.size()) >= max_room) {
+    std::string code = users.count(m.name) ? "name_taken" : "room_full";
+    m.open_socket = socket_id;
+    sendTo(m, "error", "__sys__", m.name, json{{"code", code}, {"reason", code}});
+    queue.push_back([&m, socket_id, code] {
+      m.open_socket = 0;
+      m.controller.onSocketClosed(socket_id, 1008, code);
+    });
+    return;
+  }
+  users[m.name] = &m;
+  m.open_socket = socket_id;
+  json list = json::array();
+  for (auto& [u, _] : users) list.push_back(u);
+  sendTo(m, "peers", "__sys__", m.name, json{{"users", list}});
+  for (auto& [u, other] : users)
+    if (other != &m) sendTo(*other, "peer_connected", m.name, nullptr, m.name);
+}
+
+void World::fromClient(Member& m, const std::string& text) {
+  ParsedFrame parsed = parseFrame(text);
+  if (!parsed.frame) return;
+  const SignalFrame& f = *parsed.frame;
+  if (f.op == "ping") return sendTo(m, "pong", "__sys__", m.name, f.payload);
+  if (f.op != "message") return;
+  auto& users = rooms[m.room];
+  if (f.payload.is_object() && f.payload.contains("chat")) ++relayed_chat;
+  if (drop_acks && f.payload.is_object() && f.payload.contains("ack")) return;
+  if (f.to) {
+    auto it = users.find(*f.to);
+    if (it == users.end()) {
+      return sendTo(m, "error", "__sys__", m.name, json{{"code", "unknown_recipient"}, {"reason", "gone"}});
+    }
+    sendTo(*it->second, "message", m.name, *f.to, f.payload);
+  } else {
+    for (auto& [u, other] : users)
+      if (other != &m) sendTo(*other, "message", m.name, nullptr, f.payload);
+  }
+}
+
+void World::disconnect(Member& m, bool tell_client, int code, const std::string& reason) {
+  int sock = m.open_socket;
+  if (sock == 0) return;
+  m.open_socket = 0;
+  auto rit = rooms.find(m.room);
+  if (rit != rooms.end() && rit->second.count(m.name) && rit->second[m.name] == &m) {
+    rit->second.erase(m.name);
+    if (server_up)
+      for (auto& [u, other] : rit->second) sendTo(*other, "peer_removed", m.name, nullptr, m.name);
+  }
+  if (tell_client) queue.push_back([&m, sock, code, reason] { m.controller.onSocketClosed(sock, code, reason); });
+}
+
+}  // namespace imroom::core::testing

@@ -1,0 +1,98 @@
+// A deterministic in-memory world for controller tests: a clock, a tiny signaling server that speaks the
+// frames of PROTOCOL.md §4 (presence, relay to one user, refusals), and fake peer connections that model
+// JSEP's signaling states and connect once an offer/answer exchange completes. Everything asynchronous goes
+// through one queue, run by the test. (The real server is tested with real sockets in tests/server.)
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "controller.hpp"
+#include "json_util.hpp"
+
+namespace imroom::core::testing {
+
+class World;
+
+class Member : public Ports {
+ public:
+  Member(World& world, std::string name, std::string room);
+  double nowMs() override;
+  double random01() override { return 0.5; }
+  void postJson(int request_id, const std::string& url, const std::string& body) override;
+  std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) override;
+  std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) override;
+
+  void join() {
+    controller.apply(EditForm{JoinForm{name, room, MediaKind::kText}});
+    controller.apply(Join{});
+  }
+  // Texts of the chat log, "from:text" each, in order.
+  std::vector<std::string> lines() const;
+
+  World& world;
+  std::string name, room;
+  Controller controller;
+  int open_socket = 0;  // the socket id the server holds for this member (0 = none)
+  std::vector<nlohmann::json> events;  // onEvent: {"type":…, "detail":…}
+};
+
+class World {
+ public:
+  double now = 1'000'000;
+  std::deque<std::function<void()>> queue;
+  bool server_up = true;
+  bool p2p_works = true;  // false: peer connections never connect (chat must go through the server)
+  int max_room = 8;
+  std::map<std::string, std::map<std::string, Member*>> rooms;  // room → user → member
+  std::map<int, class FakePeer*> peers;  // by global port number
+  int next_port = 1;
+  long relayed_chat = 0;    // chat payloads relayed through the server
+  long channel_chat = 0;    // chat payloads sent over data channels
+  bool drop_acks = false;   // the network loses every acknowledgement
+
+  void run(int limit = 100000) {
+    for (int i = 0; i < limit && !queue.empty(); ++i) {
+      auto f = std::move(queue.front());
+      queue.pop_front();
+      f();
+    }
+  }
+  // Lets time pass in steps of `step_ms`, ticking every member.
+  void advance(double ms, std::vector<Member*> members, double step_ms = 50) {
+    for (double t = 0; t < ms; t += step_ms) {
+      now += step_ms;
+      for (Member* m : members) m->controller.tick();
+      run();
+    }
+  }
+
+  // The signaling server's side of one member's socket.
+  void connect(Member& m, int socket_id);
+  void fromClient(Member& m, const std::string& text);
+  void disconnect(Member& m, bool tell_client, int code, const std::string& reason);
+  void restartServer() {
+    server_up = false;
+    for (auto& [room, users] : rooms) {
+      std::vector<Member*> all;
+      for (auto& [u, m] : users) all.push_back(m);
+      for (Member* m : all) disconnect(*m, true, 1001, "server shutting down");
+    }
+    rooms.clear();
+  }
+  void sendTo(Member& m, const std::string& op, const std::string& from, const nlohmann::json& to,
+              const nlohmann::json& p) {
+    nlohmann::json frame{{"t", "u"}, {"m", {{"f", "/imroom/" + m.room + "/" + from}, {"o", op}, {"t", to}}}, {"p", p}};
+    int sock = m.open_socket;
+    queue.push_back([&m, sock, text = dumpJson(frame)] {
+      if (m.open_socket == sock && sock != 0) m.controller.onSocketMessage(sock, text);
+    });
+  }
+};
+
+}  // namespace imroom::core::testing

@@ -1,0 +1,254 @@
+// The controller end to end in a deterministic fake world: joining, calling, chat delivery (data channel,
+// socket fallback, acknowledgements, de-duplication), presence, refusals, a server restart.
+#include <gtest/gtest.h>
+
+#include "fake_world.hpp"
+
+namespace imroom::core::testing {
+namespace {
+
+using nlohmann::json;
+
+std::vector<Member*> all(std::vector<std::unique_ptr<Member>>& ms) {
+  std::vector<Member*> out;
+  for (auto& m : ms) out.push_back(m.get());
+  return out;
+}
+
+std::vector<std::unique_ptr<Member>> joinAll(World& w, std::vector<std::string> names, std::string room = "lobby") {
+  std::vector<std::unique_ptr<Member>> ms;
+  for (auto& n : names) {
+    ms.push_back(std::make_unique<Member>(w, n, room));
+    ms.back()->join();
+    w.run();
+  }
+  w.advance(200, all(ms));
+  return ms;
+}
+
+int countLine(const Member& m, const std::string& line) {
+  int n = 0;
+  for (const auto& l : m.lines()) n += l == line;
+  return n;
+}
+
+TEST(Room, TwoMembersConnectAndChatOverTheDataChannel) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  Member& ann = *ms[0];
+  Member& bob = *ms[1];
+  ASSERT_EQ(ann.controller.state().signaling, SignalingState::kConnected);
+  ASSERT_EQ(ann.controller.state().screen, Screen::kRoom);
+  ASSERT_EQ(ann.controller.state().peers.size(), 1u);
+  EXPECT_EQ(ann.controller.state().peers[0].username, "bob");
+  EXPECT_EQ(ann.controller.state().peers[0].connection, "connected");
+  EXPECT_EQ(ann.controller.state().peers[0].channel, "open");
+  EXPECT_TRUE(bob.controller.session("ann")->caller()) << "the newcomer calls";
+  EXPECT_FALSE(ann.controller.session("bob")->caller());
+
+  EXPECT_FALSE(ann.controller.sendChat("hi bob", "").empty());
+  EXPECT_FALSE(bob.controller.sendChat("hi ann", "").empty());
+  w.run();
+  EXPECT_EQ(ann.lines(), (std::vector<std::string>{"ann:hi bob", "bob:hi ann"}));
+  // Arrival order: bob's own line was added when he sent it, before ann's arrived.
+  EXPECT_EQ(bob.lines(), (std::vector<std::string>{"bob:hi ann", "ann:hi bob"}));
+  EXPECT_EQ(w.relayed_chat, 0) << "with open channels, chat never touches the server";
+  EXPECT_EQ(ann.controller.state().pending, 0) << "acknowledged";
+}
+
+TEST(Room, GroupChatReachesEveryoneExactlyOnceAndPrivateOnlyItsTarget) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob", "cat", "dan"});
+  for (auto& m : ms) {
+    ASSERT_EQ(m->controller.state().peers.size(), 3u) << m->name;
+    for (const PeerView& p : m->controller.state().peers) EXPECT_EQ(p.channel, "open") << m->name << "→" << p.username;
+  }
+  for (auto& m : ms) m->controller.sendChat("from " + m->name, "");
+  ms[0]->controller.sendChat("psst", "cat");
+  w.run();
+  for (auto& m : ms) {
+    for (auto& sender : ms) EXPECT_EQ(countLine(*m, sender->name + ":from " + sender->name), 1) << m->name;
+    EXPECT_EQ(countLine(*m, "ann:psst"), (m->name == "ann" || m->name == "cat") ? 1 : 0) << m->name;
+  }
+  EXPECT_EQ(ms[2]->controller.state().chat.unread("ann"), 1);
+}
+
+TEST(Room, WithoutADirectConnectionChatGoesThroughTheServer) {
+  World w;
+  w.p2p_works = false;
+  auto ms = joinAll(w, {"ann", "bob"});
+  EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "none");
+  ms[0]->controller.sendChat("still works", "");
+  w.run();
+  EXPECT_EQ(countLine(*ms[1], "ann:still works"), 1);
+  EXPECT_EQ(w.relayed_chat, 1);
+  EXPECT_EQ(ms[0]->controller.state().pending, 0);
+}
+
+TEST(Room, LostAcknowledgementsCauseResendsButNoDuplicates) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  w.drop_acks = true;
+  ms[0]->controller.sendChat("once", "");
+  w.advance(10000, all(ms));
+  EXPECT_GE(w.channel_chat, 3) << "resent while unacknowledged";
+  EXPECT_EQ(countLine(*ms[1], "ann:once"), 1);
+  EXPECT_EQ(ms[0]->controller.state().pending, 1);
+  w.drop_acks = false;
+  w.advance(4000, all(ms));
+  EXPECT_EQ(ms[0]->controller.state().pending, 0);
+  EXPECT_EQ(countLine(*ms[1], "ann:once"), 1);
+}
+
+TEST(Room, LeavingAndComingBackWithTheSameName) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  ms[1]->controller.apply(Leave{});
+  w.run();
+  EXPECT_TRUE(ms[0]->controller.state().peers.empty());
+  EXPECT_EQ(ms[1]->controller.state().screen, Screen::kJoin);
+  ms[1] = std::make_unique<Member>(w, "bob", "lobby");  // a new page
+  ms[1]->join();
+  w.advance(200, all(ms));
+  ASSERT_EQ(ms[0]->controller.state().peers.size(), 1u);
+  EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open");
+  ms[0]->controller.sendChat("welcome back", "");
+  w.run();
+  EXPECT_EQ(countLine(*ms[1], "ann:welcome back"), 1);
+}
+
+TEST(Room, ANameAlreadyInTheRoomIsRefusedClearly) {
+  World w;
+  auto ms = joinAll(w, {"ann"});
+  Member twin(w, "ann", "lobby");
+  twin.join();
+  w.advance(500, {&twin});
+  EXPECT_EQ(twin.controller.state().signaling, SignalingState::kClosed);
+  EXPECT_EQ(twin.controller.state().screen, Screen::kJoin);
+  ASSERT_FALSE(twin.controller.state().errors.empty());
+  EXPECT_EQ(twin.controller.state().errors.back().code, "name_taken");
+  EXPECT_NE(twin.controller.state().status.text.find("already taken"), std::string::npos);
+  EXPECT_EQ(ms[0]->controller.state().signaling, SignalingState::kConnected) << "the first ann is untouched";
+}
+
+TEST(Room, AFullRoomIsRefusedClearly) {
+  World w;
+  w.max_room = 2;
+  auto ms = joinAll(w, {"ann", "bob"});
+  Member cat(w, "cat", "lobby");
+  cat.join();
+  w.advance(500, {&cat});
+  ASSERT_FALSE(cat.controller.state().errors.empty());
+  EXPECT_EQ(cat.controller.state().errors.back().code, "room_full");
+}
+
+TEST(Room, AnUnreachableServerIsRetriedWithBackoffAndSaidSo) {
+  World w;
+  w.server_up = false;
+  Member ann(w, "ann", "lobby");
+  ann.join();
+  w.advance(1000, {&ann});
+  EXPECT_EQ(ann.controller.state().signaling, SignalingState::kConnecting);
+  ASSERT_FALSE(ann.controller.state().errors.empty());
+  EXPECT_EQ(ann.controller.state().errors.back().code, "server_unreachable");
+  EXPECT_FALSE(ann.controller.state().errors.back().fatal);
+  w.server_up = true;
+  w.advance(10000, {&ann});
+  EXPECT_EQ(ann.controller.state().signaling, SignalingState::kConnected);
+}
+
+TEST(Room, ServerRestartMidSessionReconnectsAndLosesNothing) {
+  World w;
+  w.p2p_works = false;  // everything goes through the server: the hardest case
+  auto ms = joinAll(w, {"ann", "bob", "cat"});
+  w.restartServer();
+  w.run();
+  for (auto& m : ms) EXPECT_EQ(m->controller.state().signaling, SignalingState::kReconnecting) << m->name;
+  // Typed during the outage.
+  ms[0]->controller.sendChat("during the outage", "");
+  ms[1]->controller.sendChat("me too", "ann");
+  w.advance(1500, all(ms));
+  w.server_up = true;
+  w.advance(12000, all(ms));
+  for (auto& m : ms) {
+    EXPECT_EQ(m->controller.state().signaling, SignalingState::kConnected) << m->name;
+    EXPECT_EQ(m->controller.state().peers.size(), 2u) << m->name;
+  }
+  EXPECT_EQ(countLine(*ms[1], "ann:during the outage"), 1);
+  EXPECT_EQ(countLine(*ms[2], "ann:during the outage"), 1);
+  EXPECT_EQ(countLine(*ms[0], "bob:me too"), 1);
+  EXPECT_EQ(countLine(*ms[2], "bob:me too"), 0);
+  EXPECT_EQ(ms[0]->controller.state().pending, 0);
+  EXPECT_EQ(ms[1]->controller.state().pending, 0);
+}
+
+TEST(Room, DataChannelsCarryChatWhileTheServerIsDown) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  w.restartServer();
+  w.run();
+  ms[0]->controller.sendChat("p2p survives", "");
+  w.run();
+  EXPECT_EQ(countLine(*ms[1], "ann:p2p survives"), 1);
+  w.server_up = true;
+  w.advance(12000, all(ms));
+  EXPECT_EQ(countLine(*ms[1], "ann:p2p survives"), 1);
+  EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open") << "the same connection, kept across the restart";
+}
+
+TEST(Room, RoomsAreSeparate) {
+  World w;
+  auto a = joinAll(w, {"ann", "bob"}, "red");
+  auto b = joinAll(w, {"cat"}, "blue");
+  EXPECT_EQ(b[0]->controller.state().peers.size(), 0u);
+  a[0]->controller.sendChat("red only", "");
+  w.run();
+  EXPECT_TRUE(b[0]->lines().empty());
+}
+
+TEST(Room, ChatNeedsARoomAndSaneText) {
+  World w;
+  Member ann(w, "ann", "lobby");
+  std::string error;
+  EXPECT_TRUE(ann.controller.sendChat("hi", "", &error).empty());
+  EXPECT_EQ(error, "Join a room first.");
+  ann.join();
+  w.run();
+  EXPECT_TRUE(ann.controller.sendChat(std::string(kMaxChatBytes + 1, 'x'), "", &error).empty());
+  EXPECT_NE(error.find("too long"), std::string::npos);
+  EXPECT_TRUE(ann.controller.sendChat("psst", "nobody", &error).empty());
+  EXPECT_EQ(error, "nobody is not in this room.");
+  EXPECT_FALSE(ann.controller.sendChat("alone", "", &error).empty()) << "talking to an empty room is fine";
+}
+
+TEST(Room, APeerThatReloadsIsAnsweredAfresh) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  // bob's page reloads: its socket drops without a leave reaching ann first (the server notices later).
+  ms[1]->controller.tick();
+  Member bob2(w, "bob", "lobby");
+  ms[1].reset();  // the old page is gone; the server removes bob
+  w.run();
+  bob2.join();
+  w.advance(300, {ms[0].get(), &bob2});
+  ASSERT_EQ(ms[0]->controller.state().peers.size(), 1u);
+  EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open");
+}
+
+TEST(Room, EventsForTheJsApi) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  auto has = [](const Member& m, const std::string& type) {
+    for (const json& e : m.events)
+      if (e["type"] == type) return true;
+    return false;
+  };
+  EXPECT_TRUE(has(*ms[0], "joined"));
+  EXPECT_TRUE(has(*ms[0], "peer"));
+  ms[1]->controller.sendChat("x", "");
+  w.run();
+  EXPECT_TRUE(has(*ms[0], "message"));
+}
+
+}  // namespace
+}  // namespace imroom::core::testing
