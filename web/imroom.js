@@ -107,11 +107,60 @@
       if (!this._core) throw new Error("this room was destroyed");
       return this._core.state();
     }
-    // Subscribes to "ready" | "state" | "error"; returns a function that unsubscribes.
+    // Subscribes to "ready" | "state" | "joined" | "peer" | "message" | "error" | "left";
+    // returns a function that unsubscribes.
     on(type, cb) {
       if (!this._listeners.has(type)) this._listeners.set(type, new Set());
       this._listeners.get(type).add(cb);
       return () => this._listeners.get(type).delete(cb);
+    }
+    // Joins the room given to create() (or {room, username} here). Resolves with {room, username, peers}
+    // once the signaling socket is open and the member list arrived; rejects with a clear message when the
+    // name or room is invalid, the name is taken, the room is full. An unreachable server is retried meanwhile
+    // (see the "error" events); `timeoutMs` (default 30 s) bounds the wait.
+    join(options) {
+      const core = this._live();
+      const opts = options || {};
+      checkOptions(opts);
+      const now = core.state();
+      if (now.signaling === "connected") {
+        return Promise.resolve({ room: now.self.room, username: now.self.username,
+                                 peers: now.peers.map((p) => p.username) });
+      }
+      return new Promise((resolve, reject) => {
+        let timer = 0;
+        const offs = [];
+        const finish = (fn, value) => { clearTimeout(timer); offs.forEach((off) => off()); fn(value); };
+        offs.push(this.on("joined", (d) => finish(resolve, d)));
+        offs.push(this.on("error", (e) => { if (e.fatal) finish(reject, new Error(e.message)); }));
+        timer = setTimeout(() => {
+          const errors = this._core ? this._core.state().errors : [];
+          const last = errors.length ? " Last problem: " + errors[errors.length - 1].message : "";
+          finish(reject, new Error("Could not join within " + Math.round((opts.timeoutMs || 30000) / 1000) + " s." + last));
+        }, opts.timeoutMs || 30000);
+        if (now.signaling === "connecting" || now.signaling === "reconnecting") return;  // already under way
+        const problem = core.join({ room: opts.room || "", username: opts.username || "" });
+        if (problem) finish(reject, new Error(problem));
+      });
+    }
+    // Sends a chat message to everyone, or to one member with {to: "bob"}. Returns the message's id.
+    // Delivery is guaranteed while both stay in the room (resent until acknowledged, shown once).
+    send(text, options) {
+      const core = this._live();
+      if (typeof text !== "string") throw new Error("send: text must be a string");
+      const to = (options && options.to) || "";
+      const result = core.send(text, to);
+      if (result.error) throw new Error(result.error);
+      return result.id;
+    }
+    // Leaves the room (the instance stays and can join again).
+    leave() {
+      this._live().leave();
+      return Promise.resolve();
+    }
+    _live() {
+      if (!this._core) throw new Error("this room was destroyed");
+      return this._core;
     }
     _emit(type, detail) {
       for (const cb of this._listeners.get(type) || []) {
@@ -148,12 +197,19 @@
       print: (t) => console.log("imroom:", t),
       printErr: (t) => console.warn("imroom:", t),
     });
-    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media });
+    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media,
+                                       server: opts.server ? new URL(opts.server, global.location.href).href : "" });
     const room = new Room(core, canvas);
     const ready = new Promise((resolve) => {
-      core.setListener((type) => {
+      core.setListener((type, detail) => {
         if (type === "ready") resolve();
-        room._emit(type, type === "state" ? core.state() : undefined);
+        if (type === "state") {
+          // A snapshot only for those who listen: the chat log can be long.
+          const listeners = room._listeners.get("state");
+          if (listeners && listeners.size) room._emit("state", core.state());
+          return;
+        }
+        room._emit(type, detail === "null" ? undefined : JSON.parse(detail));
       });
     });
     const error = core.start();

@@ -3,6 +3,7 @@
 #include <GLES3/gl3.h>
 #include <SDL.h>
 #include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
@@ -10,12 +11,15 @@
 #include <algorithm>
 #include <vector>
 
+#include "browser_page.hpp"
 #include "fonts.hpp"
 #include "theme.hpp"
 
 namespace imroom::app {
 
-App::App(core::JoinForm form) : controller_(std::move(form)) {}
+App::App(core::JoinForm form, std::string server) : controller_(std::move(form), &ports_, std::move(server)) {
+  ports_.setController(&controller_);
+}
 
 App::~App() { stop(); }
 
@@ -46,10 +50,16 @@ std::string App::start() {
   ui::applyTheme();
   ui::loadFonts(static_cast<float>(metrics_.pixel_ratio));
   ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
+  // After the SDL backend, which installs its own (SDL has no clipboard in the browser).
+  io.SetClipboardTextFn = [](void*, const char* text) { bridge::copyToClipboard(text); };
+  controller_.setPageUrl(bridge::pageUrl());
   ImGui_ImplOpenGL3_Init("#version 300 es");
   imgui_ready_ = true;
 
   running_ = true;
+  // Timers (reconnection, keep-alive, resending) run on an interval, not on animation frames, which a
+  // background tab does not get.
+  tick_timer_ = emscripten_set_interval(&App::tickThunk, 200, this);
   // 0 fps = the browser's animation frames; false = return to the caller (create() must resolve).
   emscripten_set_main_loop_arg(&App::frameThunk, this, 0, false);
   return {};
@@ -57,6 +67,7 @@ std::string App::start() {
 
 void App::stop() {
   if (running_) {
+    emscripten_clear_interval(tick_timer_);
     emscripten_cancel_main_loop();
     running_ = false;
   }
@@ -73,6 +84,7 @@ void App::stop() {
 }
 
 void App::frameThunk(void* self) { static_cast<App*>(self)->frame(); }
+void App::tickThunk(void* self) { static_cast<App*>(self)->controller_.tick(); }
 
 // Follows the canvas' CSS size (window resizes, a container that changes size) and the pixel ratio
 // (HiDPI screens, zoom, moving the window to another screen). Fonts are re-rasterized for a new ratio.

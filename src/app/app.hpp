@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "browser_ports.hpp"
 #include "canvas_view.hpp"
 #include "controller.hpp"
 #include "ui.hpp"
@@ -24,7 +25,8 @@ struct FrameStats {
 
 class App {
  public:
-  App(core::JoinForm form);
+  // `server`: base URL of imroom-server ("" = the page's own origin).
+  App(core::JoinForm form, std::string server);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
@@ -43,9 +45,11 @@ class App {
 
  private:
   static void frameThunk(void* self);
+  static void tickThunk(void* self);
   void frame();
   void followCanvas();
 
+  bridge::BrowserPorts ports_;  // before the controller, which uses it
   core::Controller controller_;
   ui::Ui ui_;
   bridge::CanvasView canvas_;
@@ -56,6 +60,7 @@ class App {
   void* gl_context_ = nullptr;
   bool imgui_ready_ = false;
   bool running_ = false;
+  long tick_timer_ = 0;
 };
 
 }  // namespace imroom::app

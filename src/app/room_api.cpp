@@ -6,21 +6,23 @@
 #include <memory>
 
 #include "app.hpp"
+#include "json_util.hpp"
 
 namespace imroom::app {
 namespace {
 
 using emscripten::val;
 
+std::string textOption(const val& options, const char* key) {
+  val v = options[key];
+  return v.isString() ? v.as<std::string>() : std::string();
+}
+
 core::JoinForm formFrom(const val& options) {
   core::JoinForm form;
-  auto text = [&](const char* key) {
-    val v = options[key];
-    return v.isString() ? v.as<std::string>() : std::string();
-  };
-  form.username = text("username");
-  form.room = text("room");
-  form.media = core::parseMediaKind(text("media")).value_or(core::MediaKind::kText);
+  form.username = textOption(options, "username");
+  form.room = textOption(options, "room");
+  form.media = core::parseMediaKind(textOption(options, "media")).value_or(core::MediaKind::kText);
   return form;
 }
 
@@ -35,26 +37,98 @@ const char* statusKind(core::StatusKind k) {
 
 class RoomApi {
  public:
-  explicit RoomApi(val options) : app_(formFrom(options)) {
-    app_.onFirstFrame = [this] { emit("ready"); };
-    app_.controller().onStateChanged = [this] { emit("state"); };
+  explicit RoomApi(val options) : app_(formFrom(options), textOption(options, "server")) {
+    app_.onFirstFrame = [this] { emit("ready", "null"); };
+    app_.controller().onStateChanged = [this] { emit("state", "null"); };
+    app_.controller().onEvent = [this](const std::string& type, const nlohmann::json& detail) {
+      emit(type.c_str(), core::dumpJson(detail));
+    };
   }
 
   // "" on success, else a message for the person at the screen.
   std::string start() { return app_.start(); }
-  void destroy() { app_.stop(); listener_ = val::undefined(); }
+  void destroy() {
+    listener_ = val::undefined();
+    app_.stop();
+  }
 
-  // listener(type: string): told about "ready" (first frame drawn) and "state" (anything changed).
+  // listener(type, detailJson): "ready" (first frame drawn), "state" (anything changed), and the named
+  // events joined, peer, message, error, left.
   void setListener(val listener) { listener_ = std::move(listener); }
+
+  // Starts joining with the given (or the form's) name and room: "" when under way, else why not.
+  std::string join(val options) {
+    core::JoinForm form = app_.controller().state().form;
+    if (options.isString() || options.isNull() || options.isUndefined()) options = val::object();
+    std::string username = textOption(options, "username"), room = textOption(options, "room");
+    if (!username.empty()) form.username = username;
+    if (!room.empty()) form.room = room;
+    app_.controller().apply(core::EditForm{form});
+    app_.controller().apply(core::Join{});
+    const core::AppState& s = app_.controller().state();
+    if (s.signaling == core::SignalingState::kIdle || s.signaling == core::SignalingState::kClosed) {
+      return s.status.text.empty() ? "Cannot join." : s.status.text;
+    }
+    return {};
+  }
+
+  void leave() { app_.controller().apply(core::Leave{}); }
+
+  // {id} or {error}.
+  val send(std::string text, std::string to) {
+    std::string error;
+    std::string id = app_.controller().sendChat(text, to, &error);
+    val out = val::object();
+    if (id.empty()) {
+      out.set("error", error.empty() ? std::string("Nothing to send.") : error);
+    } else {
+      out.set("id", id);
+    }
+    return out;
+  }
 
   val state() const {
     const core::AppState& s = app_.controller().state();
+    const bool in_room = s.signaling != core::SignalingState::kIdle;
+    const core::JoinForm& who = in_room ? s.joined : s.form;
     val self = val::object();
-    self.set("username", s.form.username);
-    self.set("room", s.form.room);
-    self.set("media", std::string(core::toString(s.form.media)));
+    self.set("username", who.username);
+    self.set("room", who.room);
+    self.set("media", std::string(core::toString(who.media)));
     self.set("camera", false);
     self.set("microphone", false);
+    val peers = val::array();
+    for (const core::PeerView& p : s.peers) {
+      val v = val::object();
+      v.set("username", p.username);
+      v.set("connection", p.connection);
+      v.set("ice", p.ice);
+      v.set("channel", p.channel);
+      v.set("present", p.present);
+      v.set("pending", p.pending);
+      v.set("video", false);
+      v.set("audio", false);
+      v.set("framesDrawn", 0);
+      peers.call<void>("push", v);
+    }
+    val messages = val::array();
+    for (const core::ChatMessage& m : s.chat.messages()) {
+      val v = val::object();
+      v.set("id", m.id);
+      v.set("from", m.from);
+      v.set("to", m.to.empty() ? val::null() : val(m.to));
+      v.set("text", m.text);
+      v.set("ts", m.ts);
+      messages.call<void>("push", v);
+    }
+    val errors = val::array();
+    for (const core::ErrorInfo& e : s.errors) {
+      val v = val::object();
+      v.set("code", e.code);
+      v.set("message", e.message);
+      v.set("fatal", e.fatal);
+      errors.call<void>("push", v);
+    }
     val status = val::object();
     status.set("kind", statusKind(s.status.kind));
     status.set("text", s.status.text);
@@ -67,20 +141,23 @@ class RoomApi {
     ui.set("width", m.css_width);
     ui.set("height", m.css_height);
     ui.set("pixelRatio", m.pixel_ratio);
+    ui.set("screen", std::string(s.screen == core::Screen::kRoom ? "room" : "join"));
     val out = val::object();
     out.set("self", self);
-    out.set("signaling", std::string("idle"));
-    out.set("peers", val::array());
-    out.set("messages", val::array());
-    out.set("errors", val::array());
+    out.set("signaling", std::string(core::toString(s.signaling)));
+    out.set("peers", peers);
+    out.set("messages", messages);
+    out.set("errors", errors);
+    out.set("pending", s.pending);
+    out.set("unread", s.chat.unreadTotal());
     out.set("status", status);
     out.set("ui", ui);
     return out;
   }
 
  private:
-  void emit(const char* type) {
-    if (listener_.typeOf().as<std::string>() == "function") listener_(std::string(type));
+  void emit(const char* type, const std::string& detail) {
+    if (listener_.typeOf().as<std::string>() == "function") listener_(std::string(type), detail);
   }
 
   App app_;
@@ -97,5 +174,8 @@ EMSCRIPTEN_BINDINGS(imroom) {
       .function("start", &RoomApi::start)
       .function("destroy", &RoomApi::destroy)
       .function("setListener", &RoomApi::setListener)
+      .function("join", &RoomApi::join)
+      .function("leave", &RoomApi::leave)
+      .function("send", &RoomApi::send)
       .function("state", &RoomApi::state);
 }

@@ -65,6 +65,7 @@ struct AppState {
   std::deque<LogLine> events;  // the event log (bounded)
   std::vector<ErrorInfo> errors;  // recent problems (bounded)
   int pending = 0;  // own chat messages not yet acknowledged by every recipient
+  std::string share_link;  // the page's address with ?room= (empty when unknown)
 };
 
 // What the UI (or the JS API) asks the controller to do.

@@ -64,6 +64,8 @@ void Controller::apply(const Intent& intent) {
   }
 }
 
+void Controller::setPageUrl(std::string url) { page_url_ = std::move(url); }
+
 void Controller::changed() {
   if (onStateChanged) onStateChanged();
 }
@@ -98,6 +100,7 @@ void Controller::join() {
     return;
   }
   state_.joined = state_.form;
+  state_.share_link = page_url_.empty() ? std::string() : page_url_ + "?room=" + state_.joined.room;
   state_.chat.clear();
   state_.errors.clear();
   state_.peers.clear();
@@ -280,7 +283,6 @@ PeerSession* Controller::startSession(const std::string& user, const std::string
   closeSession(user);
   sessions_[user] = std::move(session);
   peer_users_[peer_id] = user;
-  if (caller) log("calling " + user);
   return raw;
 }
 

@@ -44,6 +44,8 @@ class Controller {
   void onPeerEvent(int peer_id, const PeerEvent& event);
 
   const std::string& clientId() const { return client_id_; }
+  // The page's address (origin + path), for the room link the status bar offers to copy.
+  void setPageUrl(std::string url);
   const PeerSession* session(const std::string& user) const;
 
   // Called after every state change (the JS API turns it into a "state" event).
@@ -90,6 +92,7 @@ class Controller {
   std::map<int, std::string> peer_users_;  // peer id → user, for routing browser events
   std::set<std::string> present_;          // users the server lists in the room (self excluded)
   std::map<std::string, std::deque<Pending>> outbox_;
+  std::string page_url_;
   std::string ice_config_ = R"({"iceServers":[]})";
   bool announced_join_ = false;
   int next_peer_id_ = 1;

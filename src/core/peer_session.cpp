@@ -44,7 +44,7 @@ void PeerSession::onPeerEvent(const PeerEvent& e, double now) {
     case K::kConnectionState:
       if (e.text == connection_) break;
       connection_ = e.text;
-      if (hooks_.log) hooks_.log(user_ + ": connection " + connection_);
+      if (hooks_.log) hooks_.log(user_ + ": " + connection_);
       if (connection_ == "disconnected" || connection_ == "failed") {
         if (unhealthy_since_ == 0) unhealthy_since_ = now;
       } else {
@@ -64,7 +64,7 @@ void PeerSession::onPeerEvent(const PeerEvent& e, double now) {
     case K::kChannelState:
       if (e.text == channel_) break;
       channel_ = e.text;
-      if (hooks_.log) hooks_.log(user_ + ": chat channel " + channel_);
+      if (hooks_.log) hooks_.log(user_ + ": chat " + channel_);
       if (channel_ == "open" && hooks_.channelOpened) hooks_.channelOpened();
       break;
     case K::kChannelMessage:

@@ -42,7 +42,7 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
 
   const float width = std::min(420.0f, ImGui::GetContentRegionAvail().x);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float height = ImGui::GetTextLineHeightWithSpacing() * 14.0f;
+  const float height = ImGui::GetTextLineHeightWithSpacing() * 16.0f;
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, (avail.y - height) * 0.4f)));
   ImGui::BeginChild("join", ImVec2(width, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);

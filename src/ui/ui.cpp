@@ -16,6 +16,7 @@ std::vector<core::Intent> Ui::draw(const core::AppState& state) {
   ImGui::PopStyleVar();
   switch (state.screen) {
     case core::Screen::kJoin: join_.draw(state, intents); break;
+    case core::Screen::kRoom: room_.draw(state, intents); break;
   }
   ImGui::End();
   return intents;

@@ -5,6 +5,7 @@
 
 #include "app_state.hpp"
 #include "join_panel.hpp"
+#include "room_panel.hpp"
 
 namespace imroom::ui {
 
@@ -15,6 +16,7 @@ class Ui {
 
  private:
   JoinPanel join_;
+  RoomPanel room_;
 };
 
 }  // namespace imroom::ui

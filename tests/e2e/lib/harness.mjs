@@ -13,8 +13,9 @@ export const WEB_ROOT = process.env.IMROOM_WEB_ROOT || path.join(ROOT, "build/we
 export const ARTIFACTS = path.join(ROOT, "test-results");
 
 // Starts imroom-server on a free loopback port; resolves to { url, port, logs(), stop() }.
-export async function startServer({ root = WEB_ROOT, args = [] } = {}) {
-  const child = spawn(SERVER_BIN, ["--port", "0", "--root", root, ...args], {
+// `port` 0 = any free port; a fixed port lets a test restart the server where clients expect it.
+export async function startServer({ root = WEB_ROOT, args = [], port: wanted = 0 } = {}) {
+  const child = spawn(SERVER_BIN, ["--port", String(wanted), "--root", root, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

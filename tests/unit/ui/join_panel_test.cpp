@@ -1,57 +1,9 @@
-#include "ui.hpp"
-
-#include <gtest/gtest.h>
-#include <imgui.h>
 #include <imgui_internal.h>
 
-#include "controller.hpp"
-#include "fonts.hpp"
-#include "theme.hpp"
+#include "headless.hpp"
 
 namespace imroom::ui {
 namespace {
-
-// Runs real ImGui frames with no window and no GPU: the panels' logic and layout, and ImGui's own asserts.
-class HeadlessUi : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1024, 768);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.KeyMap[ImGuiKey_Enter] = ImGuiKey_Enter;
-    io.KeyMap[ImGuiKey_Tab] = ImGuiKey_Tab;
-    applyTheme();
-    ASSERT_TRUE(loadFonts(2.0f));
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  void TearDown() override { ImGui::DestroyContext(); }
-
-  std::vector<core::Intent> frame() {
-    ImGui::NewFrame();
-    auto intents = ui_.draw(controller_.state());
-    ImGui::Render();
-    for (const auto& i : intents) controller_.apply(i);
-    return intents;
-  }
-
-  void type(const char* text) {
-    for (const char* p = text; *p; ++p) ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*p));
-    frame();
-  }
-
-  void press(ImGuiKey key) {
-    ImGui::GetIO().KeysDown[key] = true;
-    frame();
-    ImGui::GetIO().KeysDown[key] = false;
-  }
-
-  core::Controller controller_;
-  Ui ui_;
-};
 
 TEST_F(HeadlessUi, FontIsTheBakedInDejaVuAtTheRightPixelSize) {
   ImFont* font = ImGui::GetIO().Fonts->Fonts[0];

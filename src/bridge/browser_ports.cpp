@@ -1,0 +1,105 @@
+#include "browser_ports.hpp"
+
+#include <emscripten/emscripten.h>
+
+#include <random>
+
+#include "peer_connection.hpp"
+#include "web_socket.hpp"
+
+namespace imroom::bridge {
+
+using emscripten::val;
+
+namespace {
+constexpr int kHttpTimeoutMs = 10000;
+
+// The bridges, wrapped so that they unregister when the core drops them.
+class OwnedSocket : public WebSocket {
+ public:
+  OwnedSocket(BrowserPorts& ports, int id, const std::string& url) : WebSocket(id, url), ports_(ports), id_(id) {}
+  ~OwnedSocket() override { ports_.forget(kSocket, id_); }
+
+ private:
+  BrowserPorts& ports_;
+  int id_;
+};
+
+class OwnedPeer : public PeerConnection {
+ public:
+  OwnedPeer(BrowserPorts& ports, int id, const std::string& config) : PeerConnection(id, config), ports_(ports), id_(id) {}
+  ~OwnedPeer() override { ports_.forget(kPeer, id_); }
+
+ private:
+  BrowserPorts& ports_;
+  int id_;
+};
+}  // namespace
+
+BrowserPorts::BrowserPorts() { setRouter(this); }
+BrowserPorts::~BrowserPorts() { setRouter(nullptr); }
+
+double BrowserPorts::nowMs() { return val::global("Date").call<double>("now"); }
+
+double BrowserPorts::random01() {
+  static std::mt19937_64 rng{std::random_device{}()};  // random_device = crypto.getRandomValues
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+void BrowserPorts::postJson(int request_id, const std::string& url, const std::string& body) {
+  helper("imroomPost")(request_id, url, body, kHttpTimeoutMs);
+}
+
+std::unique_ptr<core::SocketPort> BrowserPorts::openSocket(int socket_id, const std::string& url) {
+  auto socket = std::make_unique<OwnedSocket>(*this, socket_id, url);
+  if (!socket->error().empty()) return nullptr;
+  sockets_[socket_id] = socket.get();
+  return socket;
+}
+
+std::unique_ptr<core::PeerPort> BrowserPorts::createPeer(int peer_id, const std::string& config_json) {
+  auto peer = std::make_unique<OwnedPeer>(*this, peer_id, config_json);
+  if (!peer->ok()) return nullptr;
+  peers_[peer_id] = peer.get();
+  return peer;
+}
+
+void BrowserPorts::forget(int target, int id) {
+  if (target == kSocket) sockets_.erase(id);
+  if (target == kPeer) peers_.erase(id);
+}
+
+void BrowserPorts::onBrowserEvent(int target, int id, const std::string& kind, const val& ev) {
+  if (!controller_) return;
+  switch (target) {
+    case kHttp: {
+      val status = ev["status"];
+      controller_->onHttp(id, status.isNumber() ? status.as<int>() : 0, stringOf(ev, "body"));
+      break;
+    }
+    case kSocket: {
+      if (!sockets_.count(id)) return;
+      if (kind == "open") {
+        controller_->onSocketOpen(id);
+      } else if (kind == "message") {
+        val data = ev["data"];
+        if (data.isString()) controller_->onSocketMessage(id, data.as<std::string>());
+      } else if (kind == "close") {
+        val code = ev["code"];
+        controller_->onSocketClosed(id, code.isNumber() ? code.as<int>() : 1006, stringOf(ev, "reason"));
+      }
+      break;  // "error" is always followed by "close"
+    }
+    case kPeer:
+    case kChannel: {
+      auto it = peers_.find(id);
+      if (it == peers_.end()) return;
+      std::optional<core::PeerEvent> e = it->second->translate(target, kind, ev);
+      if (e) controller_->onPeerEvent(id, *e);
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace imroom::bridge

@@ -1,0 +1,40 @@
+// The browser behind the core's ports: clock, randomness, fetch, WebSockets and peer connections. It is this
+// module instance's event router: browser events come back here, are looked up by id, and reach the controller.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "controller.hpp"
+#include "event_router.hpp"
+#include "ports.hpp"
+
+namespace imroom::bridge {
+
+class PeerConnection;
+class WebSocket;
+
+class BrowserPorts : public core::Ports, public EventRouter {
+ public:
+  BrowserPorts();
+  ~BrowserPorts() override;
+  void setController(core::Controller* controller) { controller_ = controller; }
+
+  double nowMs() override;
+  double random01() override;
+  void postJson(int request_id, const std::string& url, const std::string& body) override;
+  std::unique_ptr<core::SocketPort> openSocket(int socket_id, const std::string& url) override;
+  std::unique_ptr<core::PeerPort> createPeer(int peer_id, const std::string& config_json) override;
+
+  void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
+
+  // Bridges register themselves while they live, so that late events find nothing.
+  void forget(int target, int id);
+
+ private:
+  core::Controller* controller_ = nullptr;
+  std::map<int, WebSocket*> sockets_;
+  std::map<int, PeerConnection*> peers_;
+};
+
+}  // namespace imroom::bridge

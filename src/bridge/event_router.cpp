@@ -1,0 +1,33 @@
+#include "event_router.hpp"
+
+#include <emscripten/bind.h>
+
+namespace imroom::bridge {
+
+using emscripten::val;
+
+namespace {
+EventRouter* g_router = nullptr;
+
+void dispatch(int target, int id, std::string kind, val event) {
+  if (g_router) g_router->onBrowserEvent(target, id, kind, event);
+}
+}  // namespace
+
+void setRouter(EventRouter* router) { g_router = router; }
+
+val helper(const char* name) { return val::module_property(name); }
+
+val handler(Target target, int id, const char* kind) {
+  return helper("imroomHandler")(static_cast<int>(target), id, std::string(kind));
+}
+
+std::string stringOf(const val& object, const char* key, const std::string& fallback) {
+  if (object.isNull() || object.isUndefined()) return fallback;
+  val v = object[key];
+  return v.isString() ? v.as<std::string>() : fallback;
+}
+
+}  // namespace imroom::bridge
+
+EMSCRIPTEN_BINDINGS(imroom_bridge) { emscripten::function("imroomDispatch", &imroom::bridge::dispatch); }

@@ -1,0 +1,29 @@
+// Browser events back into C++. A JS closure made by handler() carries (target, id, kind); when it fires,
+// the one router of this module instance gets the event and looks the id up — events for ids it no longer
+// knows are dropped.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <string>
+
+namespace imroom::bridge {
+
+enum Target { kSocket = 0, kPeer = 1, kHttp = 2, kChannel = 3 };
+
+class EventRouter {
+ public:
+  virtual ~EventRouter() = default;
+  virtual void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) = 0;
+};
+
+// The router of this module instance (one app per module); nullptr drops every event.
+void setRouter(EventRouter* router);
+// A JS function that reports its call as (target, id, kind, its first argument).
+emscripten::val handler(Target target, int id, const char* kind);
+// Module[name] (the helpers in web/post.js).
+emscripten::val helper(const char* name);
+// A string property of a JS object, or `fallback`.
+std::string stringOf(const emscripten::val& object, const char* key, const std::string& fallback = {});
+
+}  // namespace imroom::bridge

@@ -1,0 +1,315 @@
+#include "room_panel.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+
+namespace imroom::ui {
+
+namespace {
+
+const ImVec4 kGreen(0.36f, 0.80f, 0.45f, 1.0f);
+const ImVec4 kAmber(0.98f, 0.76f, 0.30f, 1.0f);
+const ImVec4 kRed(1.00f, 0.45f, 0.42f, 1.0f);
+const ImVec4 kGrey(0.58f, 0.61f, 0.68f, 1.0f);
+const ImVec4 kAccent(0.45f, 0.65f, 1.00f, 1.0f);
+
+struct Words {
+  ImVec4 colour;
+  const char* text;
+};
+
+// A peer's state in colour and words, as a person reads it.
+Words describe(const core::PeerView& p) {
+  if (p.connection == "connected") return {kGreen, p.channel == "open" ? "connected" : "connected, opening chat…"};
+  if (p.connection == "failed") return {kRed, "unreachable directly (chat via server)"};
+  if (p.connection == "disconnected") return {kAmber, "connection interrupted…"};
+  if (p.connection == "closed") return {kGrey, "closed"};
+  if (!p.present) return {kGrey, "away"};
+  return {kAmber, "connecting…"};
+}
+
+Words describe(core::SignalingState s) {
+  switch (s) {
+    case core::SignalingState::kConnected: return {kGreen, "connected"};
+    case core::SignalingState::kConnecting: return {kAmber, "connecting…"};
+    case core::SignalingState::kReconnecting: return {kAmber, "reconnecting…"};
+    case core::SignalingState::kClosed: return {kGrey, "closed"};
+    case core::SignalingState::kIdle: break;
+  }
+  return {kGrey, "idle"};
+}
+
+std::string clock(double ts_ms) {
+  std::time_t t = static_cast<std::time_t>(ts_ms / 1000.0);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M", &tm);
+  return buf;
+}
+
+void dot(const ImVec4& colour) {
+  const float r = ImGui::GetTextLineHeight() * 0.28f;
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + r, p.y + ImGui::GetTextLineHeight() * 0.5f), r,
+                                              ImGui::GetColorU32(colour));
+  ImGui::Dummy(ImVec2(r * 2, ImGui::GetTextLineHeight()));
+  ImGui::SameLine();
+}
+
+void badge(int n) {
+  if (n <= 0) return;
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, kAccent);
+  ImGui::Text("(%d new)", n);
+  ImGui::PopStyleColor();
+}
+
+std::string keyOf(const core::ChatMessage& m) { return m.from + '\x1f' + m.id; }
+
+}  // namespace
+
+void RoomPanel::draw(const core::AppState& state, std::vector<core::Intent>& out) {
+  // A private conversation with someone who left falls back to the room.
+  if (!conversation_.empty() &&
+      std::none_of(state.peers.begin(), state.peers.end(), [&](const core::PeerView& p) { return p.username == conversation_; }))
+    conversation_.clear();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float bar = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::clamp(avail.x * 0.28f, 190.0f, 300.0f);
+  const float body = std::max(100.0f, avail.y - bar);
+  const bool narrow = avail.x < 560.0f;  // phones: the chat alone, members in a collapsible strip above
+
+  if (!narrow) {
+    ImGui::BeginChild("side", ImVec2(side, body), false);
+    drawPeers(state, out, body * 0.55f);
+    drawEvents(state);
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
+  ImGui::BeginChild("chat", ImVec2(0, body), false);
+  if (narrow && ImGui::CollapsingHeader("Members and events")) {
+    drawPeers(state, out, body * 0.35f);
+  }
+  drawChat(state, out);
+  ImGui::EndChild();
+  drawStatusBar(state);
+
+  if (viewing_sent_ != conversation_) {
+    viewing_sent_ = conversation_;
+    out.push_back(core::ViewConversation{conversation_, true});
+  }
+}
+
+void RoomPanel::drawPeers(const core::AppState& state, std::vector<core::Intent>& out, float height) {
+  ImGui::BeginChild("peers", ImVec2(0, height), true);
+  ImGui::TextDisabled("ROOM");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(state.joined.room.c_str());
+  std::string everyone = "Everyone (" + std::to_string(state.peers.size() + 1) + ")";
+  if (ImGui::Selectable(everyone.c_str(), conversation_.empty())) {
+    conversation_.clear();
+    focus_input_ = true;
+  }
+  badge(conversation_.empty() ? 0 : state.chat.unread(""));
+  ImGui::Separator();
+  dot(kGreen);
+  ImGui::Text("%s (you)", state.joined.username.c_str());
+  if (state.peers.empty()) ImGui::TextDisabled("Nobody else is here yet.\nShare the link below.");
+  for (const core::PeerView& p : state.peers) {
+    ImGui::PushID(p.username.c_str());
+    Words w = describe(p);
+    dot(w.colour);
+    if (ImGui::Selectable(p.username.c_str(), conversation_ == p.username)) {
+      conversation_ = p.username;
+      focus_input_ = true;
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Send %s a private message", p.username.c_str());
+    badge(conversation_ == p.username ? 0 : state.chat.unread(p.username));
+    ImGui::Indent(ImGui::GetTextLineHeight() * 0.56f + ImGui::GetStyle().ItemSpacing.x);
+    ImGui::PushStyleColor(ImGuiCol_Text, w.colour);
+    ImGui::TextUnformatted(w.text);
+    ImGui::PopStyleColor();
+    if (p.pending > 0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("· %d waiting", p.pending);
+    }
+    ImGui::Unindent(ImGui::GetTextLineHeight() * 0.56f + ImGui::GetStyle().ItemSpacing.x);
+    ImGui::PopID();
+  }
+  ImGui::Spacing();
+  if (ImGui::Button("Leave room", ImVec2(-1, 0))) out.push_back(core::Leave{});
+  ImGui::EndChild();
+}
+
+void RoomPanel::drawEvents(const core::AppState& state) {
+  ImGui::TextDisabled("EVENTS");
+  ImGui::BeginChild("events", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(state.events.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const core::LogLine& l = state.events[static_cast<std::size_t>(i)];
+      ImGui::TextDisabled("%s", clock(l.ts).c_str());
+      ImGui::SameLine();
+      if (l.kind == core::StatusKind::kError) ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+      ImGui::TextUnformatted(l.text.c_str());
+      if (l.kind == core::StatusKind::kError) ImGui::PopStyleColor();
+    }
+  }
+  if (at_bottom) ImGui::SetScrollHereY(1.0f);
+  ImGui::EndChild();
+}
+
+float RoomPanel::lineHeight(const core::ChatMessage& m, float width) {
+  std::string key = keyOf(m);
+  auto it = heights_.find(key);
+  if (it != heights_.end()) return it->second;
+  const float indent = ImGui::CalcTextSize("00:00  ").x;
+  ImVec2 name = ImGui::CalcTextSize((m.from + ":  ").c_str());
+  ImVec2 text = ImGui::CalcTextSize(m.text.c_str(), nullptr, false, std::max(40.0f, width - indent - name.x));
+  float h = std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
+  heights_.emplace(std::move(key), h);
+  return h;
+}
+
+void RoomPanel::drawLog(const core::AppState& state) {
+  const auto& all = state.chat.messages();
+  std::vector<const core::ChatMessage*> rows;
+  rows.reserve(all.size());
+  for (const core::ChatMessage& m : all)
+    if (core::ChatLog::conversationOf(m) == conversation_) rows.push_back(&m);
+
+  const float width = ImGui::GetContentRegionAvail().x;
+  if (width != wrap_width_ || heights_.size() > all.size() * 2 + 64) {
+    heights_.clear();
+    wrap_width_ = width;
+  }
+  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
+  if (rows.empty()) {
+    ImGui::TextDisabled(conversation_.empty() ? "No messages yet. Say hello!"
+                                              : "No private messages with this member yet.");
+  }
+  // Variable-height rows, culled by hand: only the lines on screen are laid out.
+  const float top = ImGui::GetScrollY();
+  const float bottom = top + ImGui::GetWindowHeight();
+  float y = 0;
+  std::size_t i = 0;
+  for (; i < rows.size(); ++i) {
+    float h = lineHeight(*rows[i], width);
+    if (y + h >= top) break;
+    y += h;
+  }
+  if (y > 0) ImGui::Dummy(ImVec2(1, y - ImGui::GetStyle().ItemSpacing.y));
+  const float indent = ImGui::CalcTextSize("00:00  ").x;
+  for (; i < rows.size() && y <= bottom; ++i) {
+    const core::ChatMessage& m = *rows[i];
+    y += lineHeight(m, width);
+    const float x0 = ImGui::GetCursorPosX();
+    ImGui::TextDisabled("%s", clock(m.ts).c_str());
+    ImGui::SameLine(x0 + indent);
+    ImGui::PushStyleColor(ImGuiCol_Text, m.own ? kAccent : kGreen);
+    ImGui::TextUnformatted(m.from.c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine(0, 0);
+    ImGui::TextUnformatted(":");
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(m.text.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  float rest = 0;
+  for (; i < rows.size(); ++i) rest += lineHeight(*rows[i], width);
+  if (rest > 0) ImGui::Dummy(ImVec2(1, rest - ImGui::GetStyle().ItemSpacing.y));
+  // Sticky scrolling: follow new lines while at the bottom; stay put while reading older ones.
+  if (all.size() != last_count_ && (at_bottom || (!all.empty() && all.back().own))) ImGui::SetScrollHereY(1.0f);
+  last_count_ = all.size();
+}
+
+void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>& out) {
+  if (conversation_.empty()) {
+    ImGui::Text("Room %s", state.joined.room.c_str());
+  } else {
+    ImGui::Text("Private with %s", conversation_.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Back to the room")) conversation_.clear();
+  }
+  const float input_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+  ImGui::BeginChild("log", ImVec2(0, -input_h), true);
+  drawLog(state);
+  ImGui::EndChild();
+
+  // Recipient, input, send.
+  std::string label = conversation_.empty() ? "Everyone" : conversation_;
+  ImGui::SetNextItemWidth(std::min(160.0f, ImGui::GetContentRegionAvail().x * 0.3f));
+  if (ImGui::BeginCombo("##to", label.c_str())) {
+    if (ImGui::Selectable("Everyone", conversation_.empty())) conversation_.clear();
+    for (const core::PeerView& p : state.peers)
+      if (ImGui::Selectable(p.username.c_str(), conversation_ == p.username)) conversation_ = p.username;
+    ImGui::EndCombo();
+    focus_input_ = true;
+  }
+  ImGui::SameLine();
+  const float send_w = ImGui::CalcTextSize("Send").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - send_w - ImGui::GetStyle().ItemSpacing.x);
+  if (focus_input_) {
+    ImGui::SetKeyboardFocusHere();
+    focus_input_ = false;
+  }
+  std::string hint = conversation_.empty() ? "Message everyone" : "Message " + conversation_ + " privately";
+  bool submit = ImGui::InputTextWithHint("##message", hint.c_str(), input_.data(), input_.size(),
+                                         ImGuiInputTextFlags_EnterReturnsTrue);
+  // Esc clears the message being typed (ImGui deactivates the field on Esc; it gets the focus back).
+  if (ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+    input_[0] = '\0';
+    focus_input_ = true;
+  }
+  ImGui::SameLine();
+  submit |= ImGui::Button("Send");
+  if (submit) {
+    if (input_[0] != '\0') out.push_back(core::SendChat{input_.data(), conversation_});
+    input_[0] = '\0';
+    focus_input_ = true;  // keep typing
+  }
+}
+
+void RoomPanel::drawStatusBar(const core::AppState& state) {
+  Words w = describe(state.signaling);
+  dot(w.colour);
+  ImGui::PushStyleColor(ImGuiCol_Text, w.colour);
+  ImGui::TextUnformatted(w.text);
+  ImGui::PopStyleColor();
+  ImGui::SameLine();
+  ImGui::TextDisabled("· room %s · you are %s", state.joined.room.c_str(), state.joined.username.c_str());
+  if (!state.share_link.empty()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Copy room link")) {
+      ImGui::SetClipboardText(state.share_link.c_str());
+      copied_at_ = ImGui::GetTime();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", state.share_link.c_str());
+    if (ImGui::GetTime() - copied_at_ < 2.0) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("copied");
+    }
+  }
+  if (state.pending > 0) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+    ImGui::Text("· %d message%s waiting for delivery", state.pending, state.pending == 1 ? "" : "s");
+    ImGui::PopStyleColor();
+  }
+  if (state.status.kind != core::StatusKind::kInfo) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, state.status.kind == core::StatusKind::kError ? kRed : kAmber);
+    ImGui::TextUnformatted(state.status.text.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+}  // namespace imroom::ui

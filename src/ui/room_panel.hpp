@@ -1,0 +1,43 @@
+// The room screen: members with their connection state, the chat (log, recipient, input), the event log and
+// a status bar. Reads AppState, pushes Intents; owns only widget state (the input, the open conversation,
+// cached line heights).
+#pragma once
+
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "app_state.hpp"
+#include "controller.hpp"
+
+namespace imroom::ui {
+
+class RoomPanel {
+ public:
+  void draw(const core::AppState& state, std::vector<core::Intent>& out);
+
+  // For tests: the conversation on screen ("" = the room) and the text in the input.
+  const std::string& conversation() const { return conversation_; }
+  std::string input() const { return input_.data(); }
+
+ private:
+  void drawPeers(const core::AppState& state, std::vector<core::Intent>& out, float height);
+  void drawEvents(const core::AppState& state);
+  void drawChat(const core::AppState& state, std::vector<core::Intent>& out);
+  void drawLog(const core::AppState& state);
+  void drawStatusBar(const core::AppState& state);
+  float lineHeight(const core::ChatMessage& m, float width);
+
+  std::array<char, core::kMaxChatBytes + 1> input_{};
+  std::string conversation_;        // "" = the whole room, else a member (private messages)
+  std::string viewing_sent_ = "\x01";  // the conversation last reported with ViewConversation
+  bool focus_input_ = true;
+  std::size_t last_count_ = 0;      // messages seen last frame (to follow new ones)
+  float wrap_width_ = -1;
+  std::unordered_map<std::string, float> heights_;  // message key → height at wrap_width_
+  std::string copied_note_;
+  double copied_at_ = -100;
+};
+
+}  // namespace imroom::ui

@@ -1,0 +1,268 @@
+// Text rooms in a real Chromium against the real imroom-server: pages join, connect peer to peer over
+// RTCDataChannels and chat — through the ImRoom API and through the ImGui UI (typing into the canvas).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+let roomCounter = 0;
+const freshRoom = (name) => `${name}-${process.pid}-${++roomCounter}`;
+
+// A page of the app with the given name and room prefilled; nothing joined yet.
+async function openMember(username, room, srv = server) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${srv.url}?room=${room}&name=${username}`);
+  await waitForFrames(page, 2);
+  return { username, context, page, errors };
+}
+
+async function join(member) {
+  return member.page.evaluate(() => window.imroom.join());
+}
+
+// Waits until every member has an open data channel to every other.
+async function waitMesh(members, timeout = 15_000) {
+  await Promise.all(members.map((m) => m.page.waitForFunction((n) => {
+    const s = window.imroom.state();
+    return s.peers.length === n && s.peers.every((p) => p.channel === "open");
+  }, members.length - 1, { timeout })));
+}
+
+const texts = (state) => state.messages.map((m) => `${m.from}:${m.text}`);
+const stateOf = (m) => m.page.evaluate(() => window.imroom.state());
+
+async function waitMessage(member, line, timeout = 10_000) {
+  await member.page.waitForFunction((l) => window.imroom.state().messages.some((m) => `${m.from}:${m.text}` === l),
+                                    line, { timeout });
+}
+
+test("two pages join, connect over a data channel and chat both ways through the API", async () => {
+  const room = freshRoom("pair");
+  const ann = await openMember("ann", room);
+  const bob = await openMember("bob", room);
+  const joined = await join(ann);
+  assert.deepEqual(joined.peers, []);
+  const joinedBob = await join(bob);
+  assert.deepEqual(joinedBob.peers, ["ann"]);
+  await waitMesh([ann, bob]);
+
+  await ann.page.evaluate(() => window.imroom.send("hello bob"));
+  await bob.page.evaluate(() => window.imroom.send("hello ann"));
+  await waitMessage(bob, "ann:hello bob");
+  await waitMessage(ann, "bob:hello ann");
+  const a = await stateOf(ann);
+  assert.equal(a.signaling, "connected");
+  assert.equal(a.peers[0].connection, "connected");
+  assert.deepEqual(texts(a).sort(), ["ann:hello bob", "bob:hello ann"]);
+  assert.deepEqual(ann.errors, []);
+  assert.deepEqual(bob.errors, []);
+  await ann.context.close();
+  await bob.context.close();
+});
+
+test("typing into the canvas: join with Enter, chat with Enter, and the other page sees it", async () => {
+  const room = freshRoom("keys");
+  const ann = await openMember("ann", room);
+  await join(ann);
+  // bob's link names the room only: the page focuses the name field.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}?room=${room}`);
+  await waitForFrames(page, 2);
+  const bob = { username: "bob", context, page, errors };
+  await page.keyboard.type("bob", { delay: 20 });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 10_000 });
+  await page.waitForFunction(() => window.imroom.state().ui.screen === "room");
+  await waitMesh([ann, bob]);
+  // The chat input has the focus as soon as the room opens.
+  await page.keyboard.type("typed on a keyboard", { delay: 15 });
+  await page.keyboard.press("Enter");
+  await waitMessage(ann, "bob:typed on a keyboard");
+  await ann.page.evaluate(() => window.imroom.send("seen it"));
+  await waitMessage(bob, "ann:seen it");
+  // The input keeps the focus after sending: a second line goes out the same way.
+  await page.keyboard.type("and again", { delay: 15 });
+  await page.keyboard.press("Enter");
+  await waitMessage(ann, "bob:and again");
+  await page.waitForTimeout(300);
+  writeFileSync(artifactPath("text-room-2.png"), await page.screenshot());
+  assert.deepEqual(errors, []);
+  await ann.context.close();
+  await context.close();
+});
+
+test("four pages in a group chat: every message reaches every member exactly once; a private one only its target",
+  async () => {
+    const room = freshRoom("group");
+    const members = [];
+    for (const name of ["ann", "bob", "cat", "dan"]) {
+      const m = await openMember(name, room);
+      await join(m);
+      members.push(m);
+    }
+    await waitMesh(members);
+    for (const m of members) {
+      await m.page.evaluate((n) => { for (let i = 0; i < 5; i++) window.imroom.send(`${n} says ${i}`); }, m.username);
+    }
+    await members[0].page.evaluate(() => window.imroom.send("only for cat", { to: "cat" }));
+    const expected = [];
+    for (const m of members) for (let i = 0; i < 5; i++) expected.push(`${m.username}:${m.username} says ${i}`);
+    for (const m of members) {
+      await m.page.waitForFunction((n) => window.imroom.state().messages.length >= n,
+                                   expected.length + (m.username === "ann" || m.username === "cat" ? 1 : 0),
+                                   { timeout: 10_000 });
+    }
+    await members[0].page.waitForTimeout(500);  // anything extra (a duplicate) would arrive now
+    for (const m of members) {
+      const s = await stateOf(m);
+      const got = texts(s).filter((t) => !t.endsWith("only for cat"));
+      assert.deepEqual(got.slice().sort(), expected.slice().sort(), `${m.username}'s log`);
+      const privateCopies = texts(s).filter((t) => t === "ann:only for cat").length;
+      assert.equal(privateCopies, m.username === "ann" || m.username === "cat" ? 1 : 0, `${m.username}: private`);
+      assert.equal(s.pending, 0, `${m.username}: everything acknowledged`);
+      assert.deepEqual(m.errors, []);
+    }
+    writeFileSync(artifactPath("text-room-4.png"), await members[2].page.screenshot());
+    for (const m of members) await m.context.close();
+  });
+
+test("a member closes the tab: the others see it leave; it comes back with the same name and chat resumes",
+  async () => {
+    const room = freshRoom("rejoin");
+    const ann = await openMember("ann", room);
+    const bob = await openMember("bob", room);
+    await join(ann);
+    await join(bob);
+    await waitMesh([ann, bob]);
+    const closedAt = Date.now();
+    await bob.context.close();
+    await ann.page.waitForFunction(() => window.imroom.state().peers.length === 0, null, { timeout: 5_000 });
+    const leftAfter = Date.now() - closedAt;
+    assert.ok(leftAfter < 5_000, `leave seen after ${leftAfter} ms`);
+    const bob2 = await openMember("bob", room);
+    await join(bob2);
+    await waitMesh([ann, bob2]);
+    await ann.page.evaluate(() => window.imroom.send("welcome back"));
+    await bob2.page.evaluate(() => window.imroom.send("thanks"));
+    await waitMessage(bob2, "ann:welcome back");
+    await waitMessage(ann, "bob:thanks");
+    await ann.context.close();
+    await bob2.context.close();
+  });
+
+test("two rooms on one server never see each other", async () => {
+  const red = freshRoom("red"), blue = freshRoom("blue");
+  const ann = await openMember("ann", red);
+  const bob = await openMember("bob", red);
+  const cat = await openMember("ann", blue);  // the same name in another room is another person
+  for (const m of [ann, bob, cat]) await join(m);
+  await waitMesh([ann, bob]);
+  await ann.page.evaluate(() => window.imroom.send("red team only"));
+  await cat.page.evaluate(() => window.imroom.send("blue team only"));
+  await waitMessage(bob, "ann:red team only");
+  await bob.page.waitForTimeout(500);
+  const c = await stateOf(cat);
+  assert.deepEqual(c.peers, []);
+  assert.deepEqual(texts(c), ["ann:blue team only"]);
+  assert.ok(!texts(await stateOf(bob)).includes("ann:blue team only"));
+  for (const m of [ann, bob, cat]) await m.context.close();
+});
+
+test("a name already in the room is refused with a clear message, and the first member is untouched", async () => {
+  const room = freshRoom("taken");
+  const ann = await openMember("ann", room);
+  await join(ann);
+  const twin = await openMember("ann", room);
+  const error = await twin.page.evaluate(() => window.imroom.join().then(() => "joined", (e) => e.message));
+  assert.match(error, /already taken/);
+  const s = await stateOf(twin);
+  assert.equal(s.ui.screen, "join");
+  assert.match(s.status.text, /already taken/);
+  assert.equal((await stateOf(ann)).signaling, "connected");
+  writeFileSync(artifactPath("text-room-name-taken.png"), await twin.page.screenshot());
+  await ann.context.close();
+  await twin.context.close();
+});
+
+test("the server restarts mid-session: clients reconnect on their own, presence comes back, nothing is lost",
+  async () => {
+    const first = await startServer();
+    const port = first.port;
+    const room = freshRoom("restart");
+    const members = [];
+    for (const name of ["ann", "bob", "cat"]) {
+      const m = await openMember(name, room, first);
+      await join(m);
+      members.push(m);
+    }
+    await waitMesh(members);
+    const [ann, bob, cat] = members;
+    await first.stop();
+    await ann.page.waitForFunction(() => window.imroom.state().signaling === "reconnecting", null, { timeout: 5_000 });
+    // Typed while the server is away: the data channels carry it.
+    await ann.page.evaluate(() => window.imroom.send("during the outage"));
+    await bob.page.evaluate(() => window.imroom.send("private during the outage", { to: "cat" }));
+    const second = await startServer({ port });
+    try {
+      for (const m of members) {
+        await m.page.waitForFunction(() => {
+          const s = window.imroom.state();
+          return s.signaling === "connected" && s.peers.length === 2 && s.peers.every((p) => p.present);
+        }, null, { timeout: 20_000 });
+      }
+      // A newcomer after the restart reaches everyone too.
+      const dan = await openMember("dan", room, second);
+      await join(dan);
+      await waitMesh([...members, dan]);
+      await cat.page.evaluate(() => window.imroom.send("after the restart"));
+      for (const m of [ann, bob, dan]) await waitMessage(m, "cat:after the restart");
+      await waitMessage(bob, "ann:during the outage");
+      await waitMessage(cat, "bob:private during the outage");
+      await ann.page.waitForTimeout(500);
+      for (const m of members) {
+        const lines = texts(await stateOf(m));
+        assert.equal(lines.filter((l) => l === "ann:during the outage").length, 1, `${m.username}: once`);
+        assert.equal(lines.filter((l) => l === "bob:private during the outage").length,
+                     m.username === "bob" || m.username === "cat" ? 1 : 0, `${m.username}: private`);
+      }
+      for (const m of [...members, dan]) await m.context.close();
+    } finally {
+      await second.stop();
+    }
+  });
+
+test("an unreachable server is reported, retried, and joined as soon as it is back", async () => {
+  const srv = await startServer();
+  const port = srv.port;
+  const ann = await openMember("ann", freshRoom("down"), srv);
+  await srv.stop();
+  const errors = ann.page.evaluate(() => new Promise((resolve) => {
+    window.imroom.on("error", (e) => resolve(e));
+    window.imroom.join().catch(() => {});
+  }));
+  const first = await errors;
+  assert.equal(first.code, "server_unreachable");
+  assert.equal(first.fatal, false);
+  assert.match(first.message, /Cannot reach the imroom server.*Retrying in/);
+  const again = await startServer({ port });
+  try {
+    await ann.page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 20_000 });
+  } finally {
+    await ann.context.close();
+    await again.stop();
+  }
+});

@@ -1,0 +1,66 @@
+// A fixture that runs real ImGui frames with no window and no GPU, for the panels' tests.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include "controller.hpp"
+#include "fonts.hpp"
+#include "theme.hpp"
+#include "ui.hpp"
+
+namespace imroom::ui {
+
+// Runs real ImGui frames with no window and no GPU: the panels' logic and layout, and ImGui's own asserts.
+class HeadlessUi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1024, 768);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.KeyMap[ImGuiKey_Enter] = ImGuiKey_Enter;
+    io.KeyMap[ImGuiKey_Tab] = ImGuiKey_Tab;
+    io.KeyMap[ImGuiKey_Escape] = ImGuiKey_Escape;
+    applyTheme();
+    ASSERT_TRUE(loadFonts(2.0f));
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  }
+  void TearDown() override { ImGui::DestroyContext(); }
+
+  std::vector<core::Intent> frame() {
+    ImGui::NewFrame();
+    auto intents = ui_.draw(controller_.state());
+    ImGui::Render();
+    for (const auto& i : intents) controller_.apply(i);
+    return intents;
+  }
+
+  // A frame over a canned state (the controller is not involved); returns the intents.
+  std::vector<core::Intent> frameWith(const core::AppState& state) {
+    ImGui::NewFrame();
+    auto intents = ui_.draw(state);
+    ImGui::Render();
+    return intents;
+  }
+  int vertices() const { return ImGui::GetDrawData() ? ImGui::GetDrawData()->TotalVtxCount : 0; }
+
+  void type(const char* text) {
+    for (const char* p = text; *p; ++p) ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*p));
+    frame();
+  }
+
+  void press(ImGuiKey key) {
+    ImGui::GetIO().KeysDown[key] = true;
+    frame();
+    ImGui::GetIO().KeysDown[key] = false;
+  }
+
+  core::Controller controller_;
+  Ui ui_;
+};
+
+}  // namespace imroom::ui

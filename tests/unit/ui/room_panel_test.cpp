@@ -1,0 +1,121 @@
+// The room screen over canned states: it draws (ImGui asserts abort natively), culls long logs, and turns
+// keys and clicks into the right intents.
+#include "headless.hpp"
+
+namespace imroom::ui {
+namespace {
+
+core::AppState room(int peers, int lines) {
+  core::AppState s;
+  s.screen = core::Screen::kRoom;
+  s.joined = {"ann", "lobby", core::MediaKind::kText};
+  s.signaling = core::SignalingState::kConnected;
+  s.share_link = "http://localhost:8080/?room=lobby";
+  const char* states[] = {"connected", "connecting", "disconnected", "failed", "new"};
+  for (int i = 0; i < peers; ++i) {
+    core::PeerView p;
+    p.username = "peer" + std::to_string(i);
+    p.connection = states[i % 5];
+    p.channel = p.connection == "connected" ? "open" : "none";
+    p.pending = i % 3;
+    s.peers.push_back(p);
+  }
+  for (int i = 0; i < lines; ++i) {
+    core::ChatMessage m;
+    m.id = std::to_string(i);
+    m.from = i % 4 == 0 ? "ann" : "peer" + std::to_string(i % 3);
+    m.own = m.from == "ann";
+    m.text = i % 7 == 0 ? std::string(300, 'w') + " a long line that wraps" : "line " + std::to_string(i);
+    m.ts = 1.7e12 + i * 1000.0;
+    s.chat.add(m);
+  }
+  for (int i = 0; i < 200; ++i) s.events.push_back({1.7e12, core::StatusKind::kInfo, "event " + std::to_string(i)});
+  return s;
+}
+
+template <class T>
+std::vector<T> only(const std::vector<core::Intent>& intents) {
+  std::vector<T> out;
+  for (const auto& i : intents)
+    if (const T* t = std::get_if<T>(&i)) out.push_back(*t);
+  return out;
+}
+
+TEST_F(HeadlessUi, AnEmptyRoomDrawsAndLooksAtTheRoomConversation) {
+  core::AppState s = room(0, 0);
+  auto intents = frameWith(s);
+  auto views = only<core::ViewConversation>(intents);
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].conversation, "");
+  EXPECT_TRUE(only<core::ViewConversation>(frameWith(s)).empty()) << "reported once, not every frame";
+}
+
+TEST_F(HeadlessUi, EightPeersInEveryStateDraw) {
+  core::AppState s = room(8, 50);
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  EXPECT_GT(vertices(), 0);
+}
+
+TEST_F(HeadlessUi, TenThousandChatLinesAreCulledToWhatIsOnScreen) {
+  core::AppState small = room(3, 100);
+  for (int i = 0; i < 3; ++i) frameWith(small);
+  const int v_small = vertices();
+  HeadlessUi::TearDown();
+  HeadlessUi::SetUp();
+  core::AppState big = room(3, 10000);
+  for (int i = 0; i < 3; ++i) frameWith(big);
+  const int v_big = vertices();
+  EXPECT_LT(v_big, v_small * 2) << "the log must lay out only the visible lines (" << v_small << " vs " << v_big << ")";
+}
+
+TEST_F(HeadlessUi, TypingAndEnterSendsAndKeepsTheFocus) {
+  core::AppState s = room(2, 3);
+  frameWith(s);  // asks for the input's focus
+  frameWith(s);
+  for (const char* p = "hello"; *p; ++p) ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*p));
+  frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Enter] = true;
+  auto intents = frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Enter] = false;
+  auto sends = only<core::SendChat>(intents);
+  ASSERT_EQ(sends.size(), 1u);
+  EXPECT_EQ(sends[0].text, "hello");
+  EXPECT_EQ(sends[0].to, "");
+  frameWith(s);
+  frameWith(s);
+  for (const char* p = "again"; *p; ++p) ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*p));
+  frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Enter] = true;
+  intents = frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Enter] = false;
+  sends = only<core::SendChat>(intents);
+  ASSERT_EQ(sends.size(), 1u) << "the input kept the keyboard after the first message";
+  EXPECT_EQ(sends[0].text, "again");
+}
+
+TEST_F(HeadlessUi, EscapeClearsTheMessageBeingTyped) {
+  core::AppState s = room(1, 0);
+  frameWith(s);
+  frameWith(s);
+  for (const char* p = "oops"; *p; ++p) ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*p));
+  frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Escape] = true;
+  frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Escape] = false;
+  frameWith(s);
+  frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Enter] = true;
+  auto intents = frameWith(s);
+  ImGui::GetIO().KeysDown[ImGuiKey_Enter] = false;
+  EXPECT_TRUE(only<core::SendChat>(intents).empty()) << "nothing left to send";
+}
+
+TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
+  ImGui::GetIO().DisplaySize = ImVec2(360, 640);
+  core::AppState s = room(4, 30);
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  EXPECT_GT(vertices(), 0);
+}
+
+}  // namespace
+}  // namespace imroom::ui
