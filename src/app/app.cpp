@@ -88,9 +88,9 @@ void App::tickThunk(void* self) { static_cast<App*>(self)->controller_.tick(); }
 
 // Follows the canvas' CSS size (window resizes, a container that changes size) and the pixel ratio
 // (HiDPI screens, zoom, moving the window to another screen). Fonts are re-rasterized for a new ratio.
-void App::followCanvas() {
+bool App::followCanvas() {
   bridge::CanvasMetrics now = canvas_.read();
-  if (now == metrics_) return;
+  if (now == metrics_) return false;
   bool ratio_changed = now.pixel_ratio != metrics_.pixel_ratio;
   metrics_ = now;
   SDL_SetWindowSize(window_, std::max(1, now.css_width), std::max(1, now.css_height));
@@ -100,11 +100,27 @@ void App::followCanvas() {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
   }
+  return true;
 }
 
 void App::frame() {
   double started = bridge::CanvasView::now();
-  followCanvas();
+  // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
+  const bool new_screen = controller_.state().screen != drawn_screen_;
+  drawn_screen_ = controller_.state().screen;
+  const bool input =
+      followCanvas() || new_screen || !held_key_ups_.empty() || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+  if (input) input_frames_ = kInputFrames;
+  const double since = started - last_drawn_;
+  if (input_frames_ > 0) {
+    --input_frames_;
+  } else if (dirty_frames_ > 0 && since >= std::max(kStateFrameMs, 10.0 * stats_.last_frame_cpu_ms)) {
+    // Passive updates take at most ~10% of the main thread, however slow drawing is on this machine.
+    --dirty_frames_;
+  } else if (since < kIdleFrameMs) {
+    return;  // nothing new to show: save the CPU (and the battery)
+  }
+  last_drawn_ = started;
   // ImGui 1.86 reads keys as "down now or not": a key pressed and released between two frames (a quick tap
   // on a slow frame) would never be seen. Such a release is held back to the next frame.
   std::vector<SDL_Event> held = std::move(held_key_ups_);
@@ -127,6 +143,7 @@ void App::frame() {
   ImGui::NewFrame();
   for (const core::Intent& intent : ui_.draw(controller_.state())) controller_.apply(intent);
   ImGui::Render();
+  const double ui_done = bridge::CanvasView::now();
 
   int fb_w = 0, fb_h = 0;
   SDL_GL_GetDrawableSize(window_, &fb_w, &fb_h);
@@ -136,6 +153,9 @@ void App::frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   SDL_GL_SwapWindow(window_);
+  const double gl_done = bridge::CanvasView::now();
+  stats_.last_ui_ms = ui_done - started;
+  stats_.last_gl_ms = gl_done - ui_done;
 
   ++stats_.frames;
   stats_.last_frame_cpu_ms = bridge::CanvasView::now() - started;

@@ -21,6 +21,8 @@ struct FrameStats {
   unsigned long frames = 0;     // ImGui frames rendered
   double first_frame_ms = -1;   // performance.now() when the first frame was drawn
   double last_frame_cpu_ms = 0; // main-thread time spent on the last frame
+  double last_ui_ms = 0;        // of which: events, ImGui widgets and layout
+  double last_gl_ms = 0;        // of which: WebGL calls
 };
 
 class App {
@@ -40,6 +42,9 @@ class App {
   const FrameStats& stats() const { return stats_; }
   const bridge::CanvasMetrics& metrics() const { return metrics_; }
 
+  // Something the UI shows changed: draw again soon (the loop skips frames while nothing happens).
+  void markDirty() { dirty_frames_ = kStateFrames; }
+
   // Called once after the first frame is on screen.
   std::function<void()> onFirstFrame;
 
@@ -47,7 +52,7 @@ class App {
   static void frameThunk(void* self);
   static void tickThunk(void* self);
   void frame();
-  void followCanvas();
+  bool followCanvas();  // true when the size or pixel ratio changed
 
   bridge::BrowserPorts ports_;  // before the controller, which uses it
   core::Controller controller_;
@@ -61,6 +66,19 @@ class App {
   bool imgui_ready_ = false;
   bool running_ = false;
   long tick_timer_ = 0;
+  // Frames are drawn only when there is something new to show. Input: at once, and a few frames more (ImGui
+  // settles focus and layout over a frame or two). A state change (a message, a peer's state): two frames
+  // (the second applies scrolling), at most one every kStateFrameMs — a burst of messages then costs a few
+  // frames, not sixty a second, which leaves the main thread free for the network (and matters a lot with
+  // software WebGL). Otherwise one frame every kIdleFrameMs.
+  static constexpr int kInputFrames = 3;
+  static constexpr int kStateFrames = 2;
+  static constexpr double kStateFrameMs = 100;
+  static constexpr double kIdleFrameMs = 500;
+  int input_frames_ = kInputFrames;
+  int dirty_frames_ = 0;
+  core::Screen drawn_screen_ = core::Screen::kJoin;
+  double last_drawn_ = 0;
 };
 
 }  // namespace imroom::app

@@ -39,7 +39,10 @@ class RoomApi {
  public:
   explicit RoomApi(val options) : app_(formFrom(options), textOption(options, "server")) {
     app_.onFirstFrame = [this] { emit("ready", "null"); };
-    app_.controller().onStateChanged = [this] { emit("state", "null"); };
+    app_.controller().onStateChanged = [this] {
+      app_.markDirty();
+      emit("state", "null");
+    };
     app_.controller().onEvent = [this](const std::string& type, const nlohmann::json& detail) {
       emit(type.c_str(), core::dumpJson(detail));
     };
@@ -129,6 +132,13 @@ class RoomApi {
       v.set("fatal", e.fatal);
       errors.call<void>("push", v);
     }
+    val events = val::array();
+    for (const core::LogLine& l : s.events) {
+      val v = val::object();
+      v.set("ts", l.ts);
+      v.set("text", l.text);
+      events.call<void>("push", v);
+    }
     val status = val::object();
     status.set("kind", statusKind(s.status.kind));
     status.set("text", s.status.text);
@@ -138,6 +148,8 @@ class RoomApi {
     ui.set("frames", static_cast<double>(f.frames));
     ui.set("firstFrameMs", f.first_frame_ms);
     ui.set("lastFrameCpuMs", f.last_frame_cpu_ms);
+    ui.set("lastUiMs", f.last_ui_ms);
+    ui.set("lastGlMs", f.last_gl_ms);
     ui.set("width", m.css_width);
     ui.set("height", m.css_height);
     ui.set("pixelRatio", m.pixel_ratio);
@@ -148,6 +160,7 @@ class RoomApi {
     out.set("peers", peers);
     out.set("messages", messages);
     out.set("errors", errors);
+    out.set("events", events);  // the event log panel's lines
     out.set("pending", s.pending);
     out.set("unread", s.chat.unreadTotal());
     out.set("status", status);

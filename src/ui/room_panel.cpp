@@ -284,8 +284,10 @@ void RoomPanel::drawStatusBar(const core::AppState& state) {
   ImGui::PushStyleColor(ImGuiCol_Text, w.colour);
   ImGui::TextUnformatted(w.text);
   ImGui::PopStyleColor();
-  ImGui::SameLine();
-  ImGui::TextDisabled("· room %s · you are %s", state.joined.room.c_str(), state.joined.username.c_str());
+  if (ImGui::GetContentRegionAvail().x > 560.0f) {  // a narrow widget keeps only what matters
+    ImGui::SameLine();
+    ImGui::TextDisabled("· room %s · you are %s", state.joined.room.c_str(), state.joined.username.c_str());
+  }
   if (!state.share_link.empty()) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Copy room link")) {

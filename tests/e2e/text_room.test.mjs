@@ -2,8 +2,10 @@
 // RTCDataChannels and chat — through the ImRoom API and through the ImGui UI (typing into the canvas).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath, WEB_ROOT } from "./lib/harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -264,5 +266,50 @@ test("an unreachable server is reported, retried, and joined as soon as it is ba
   } finally {
     await ann.context.close();
     await again.stop();
+  }
+});
+
+test("two ImRoom instances on one page are independent members that chat with each other", async () => {
+  const root = mkdtempSync(path.join(tmpdir(), "imroom-two-"));
+  for (const f of readdirSync(WEB_ROOT)) cpSync(path.join(WEB_ROOT, f), path.join(root, f));
+  writeFileSync(path.join(root, "two.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
+    <style>canvas{width:480px;height:400px;display:inline-block}</style>
+    <canvas id="a"></canvas><canvas id="b"></canvas>
+    <script src="imroom.js"></script>
+    <script>
+      window.ready = Promise.all([
+        ImRoom.create({ canvas: document.getElementById("a"), room: "${freshRoom("two")}", username: "left" }),
+        ImRoom.create({ canvas: document.getElementById("b"), room: "${freshRoom("two")}-x", username: "right" }),
+      ]).then((rooms) => { window.rooms = rooms; });
+    </script>`);
+  const srv = await startServer({ root });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 450 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(srv.url + "two.html");
+    await page.evaluate(() => window.ready);
+    // Both join the left one's room; each has its own socket, peer connection and chat log.
+    await page.evaluate(async () => {
+      const room = window.rooms[0].state().self.room;
+      await window.rooms[0].join();
+      await window.rooms[1].join({ room });
+    });
+    await page.waitForFunction(() => window.rooms.every((r) => r.state().peers.length === 1 &&
+                                                            r.state().peers[0].channel === "open"), null, { timeout: 10_000 });
+    await page.evaluate(() => { window.rooms[0].send("from the left"); window.rooms[1].send("from the right"); });
+    await page.waitForFunction(() => window.rooms.every((r) => r.state().messages.length === 2), null, { timeout: 5_000 });
+    const [l, r] = await page.evaluate(() => window.rooms.map((x) => x.state()));
+    assert.equal(l.self.username, "left");
+    assert.equal(r.self.username, "right");
+    assert.equal(l.peers[0].username, "right");
+    assert.equal(r.peers[0].username, "left");
+    await page.waitForTimeout(300);
+    writeFileSync(artifactPath("text-room-two-instances.png"), await page.screenshot());
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await srv.stop();
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,138 @@
+// Benchmark: text rooms of 2, 4 and 8 members in one headless Chromium on loopback, imroom against the
+// guide-style plain JavaScript chat (tests/bench/reference/guide_chat.html) on the same imroom-server:
+//   join → mesh: from the moment every page is told to join (together) to the moment the last page has an open
+//                data channel to every other member (Date.now() across pages: one clock);
+//   round trip:  member 0 sends a private message to each other member in turn, which answers it at once;
+//                the time from send to the answer's arrival, over the data channels (imroom: its full path —
+//                wasm, JSON, acknowledgements, the UI's state).
+// Usage: scripts/bench text_rooms [rounds] [pings per peer]
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startServer, launchBrowser, waitForFrames, ROOT, WEB_ROOT } from "../e2e/lib/harness.mjs";
+
+const ROUNDS = Number(process.argv[2] || 3);
+const PINGS = Number(process.argv[3] || 30);
+const SIZES = [2, 4, 8];
+
+// One web root with the app and the reference: same origin, same server.
+const root = mkdtempSync(path.join(tmpdir(), "imroom-bench-"));
+for (const f of readdirSync(WEB_ROOT)) cpSync(path.join(WEB_ROOT, f), path.join(root, f));
+cpSync(path.join(ROOT, "tests/bench/reference/guide_chat.html"), path.join(root, "guide_chat.html"));
+const server = await startServer({ root, args: ["--no-access-log", "--max-frames-per-second", "1000"] });
+const browser = await launchBrowser();
+
+const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+
+// In-page adapters: the same three operations for both implementations.
+const ADAPTERS = {
+  imroom: {
+    url: (room, name) => `${server.url}?room=${room}&name=${name}`,
+    ready: (page) => waitForFrames(page, 1),
+    install: (page, n) => page.evaluate((n) => {
+      const open = new Set();
+      window.__bench = { meshAt: 0, waiters: new Map() };
+      window.imroom.on("peer", (d) => {
+        if (d.event === "channel" && d.channel === "open") {
+          open.add(d.username);
+          if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
+        }
+      });
+      window.imroom.on("message", (m) => {
+        if (m.own) return;
+        if (m.text.startsWith("ping-")) window.imroom.send("pong-" + m.text.slice(5), { to: m.from });
+        const w = window.__bench.waiters.get(m.text);
+        if (w) { window.__bench.waiters.delete(m.text); w(); }
+      });
+      window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.imroom.join(); };
+      window.__bench.ping = (to, k) => new Promise((resolve) => {
+        const t0 = performance.now();
+        window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
+        window.imroom.send("ping-" + k, { to });
+      });
+    }, n),
+  },
+  reference: {
+    url: (room, name) => `${server.url}guide_chat.html?room=${room}&name=${name}`,
+    ready: (page) => page.waitForFunction(() => window.ref),
+    install: (page, n) => page.evaluate((n) => {
+      const open = new Set();
+      window.__bench = { meshAt: 0, waiters: new Map() };
+      window.ref.on((type, peer, data) => {
+        if (type === "open") {
+          open.add(peer);
+          if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
+        } else if (type === "message") {
+          if (data.text.startsWith("ping-")) window.ref.send("pong-" + data.text.slice(5), peer);
+          const w = window.__bench.waiters.get(data.text);
+          if (w) { window.__bench.waiters.delete(data.text); w(); }
+        }
+      });
+      window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.ref.join(); };
+      window.__bench.ping = (to, k) => new Promise((resolve) => {
+        const t0 = performance.now();
+        window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
+        window.ref.send("ping-" + k, to);
+      });
+    }, n),
+  },
+};
+
+let roomNo = 0;
+async function runOnce(kind, n) {
+  const a = ADAPTERS[kind];
+  const room = `bench-${kind}-${n}-${++roomNo}`;
+  const names = Array.from({ length: n }, (_, i) => `m${i}`);
+  const members = [];
+  for (const name of names) {
+    const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const page = await context.newPage();
+    await page.goto(a.url(room, name));
+    await a.ready(page);
+    await a.install(page, n);
+    members.push({ name, context, page });
+  }
+  await members[0].page.waitForTimeout(1000);  // every page loaded and idle, for both kinds alike
+  await Promise.all(members.map((m) => m.page.evaluate(() => window.__bench.join())));
+  await Promise.all(members.map((m) => m.page.waitForFunction(() => window.__bench.meshAt > 0, null,
+                                                                { timeout: 30_000, polling: 10 })));
+  const times = await Promise.all(members.map((m) => m.page.evaluate(() => [window.__bench.joinAt, window.__bench.meshAt])));
+  const join = Math.max(...times.map((t) => t[1])) - Math.min(...times.map((t) => t[0]));
+  const rtts = [];
+  for (let k = 0; k < PINGS; k++) {
+    for (const other of names.slice(1)) {
+      rtts.push(await members[0].page.evaluate(([to, k]) => window.__bench.ping(to, k), [other, `${other}-${k}`]));
+    }
+  }
+  for (const m of members) await m.context.close();
+  return { join, rtts };
+}
+
+const results = {};
+for (const n of SIZES) {
+  results[n] = { imroom: { join: [], rtts: [] }, reference: { join: [], rtts: [] } };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const kind of ["imroom", "reference"]) {  // alternating, so drift hits both alike
+      const { join, rtts } = await runOnce(kind, n);
+      results[n][kind].join.push(join);
+      results[n][kind].rtts.push(...rtts);
+    }
+  }
+}
+await browser.close();
+await server.stop();
+rmSync(root, { recursive: true, force: true });
+
+const fmt = (x) => x.toFixed(2).padStart(8);
+console.log(`text rooms, ${ROUNDS} rounds per size, ${PINGS} round trips per peer per round (headless Chromium, loopback)`);
+console.log("members  figure              imroom   reference   ratio (imroom/reference)");
+for (const n of SIZES) {
+  const im = results[n].imroom, ref = results[n].reference;
+  const rows = [
+    ["join→mesh p50 ms", q(im.join, 0.5), q(ref.join, 0.5)],
+    ["join→mesh max ms", Math.max(...im.join), Math.max(...ref.join)],
+    ["round trip p50 ms", q(im.rtts, 0.5), q(ref.rtts, 0.5)],
+    ["round trip p99 ms", q(im.rtts, 0.99), q(ref.rtts, 0.99)],
+  ];
+  for (const [label, a, b] of rows) console.log(`${String(n).padStart(7)}  ${label.padEnd(18)} ${fmt(a)}  ${fmt(b)}   ${(a / b).toFixed(2)}×`);
+}
