@@ -44,3 +44,36 @@ Module["imroomPost"] = function (id, url, body, timeoutMs) {
     .catch((e) => ({ status: 0, body: "", error: String((e && e.message) || e) }))
     .then((result) => { clearTimeout(timer); done(result); });
 };
+
+// A visually hidden <textarea> beside the canvas that takes the keyboard while an ImGui text field is active, so
+// that phones show their on-screen keyboard and input methods (IME composition, dictation, paste) work: committed
+// text and editing keys go to the C++ side as (target 4) events.
+Module["imroomTextInput"] = function () {
+  const canvas = Module["canvas"];
+  const ta = document.createElement("textarea");
+  ta.className = "imroom-text-input";
+  const attributes = { autocapitalize: "off", autocomplete: "off", autocorrect: "off", spellcheck: "false",
+                       tabindex: "-1", "aria-label": "Text for the focused field" };
+  Object.keys(attributes).forEach((k) => ta.setAttribute(k, attributes[k]));
+  Object.assign(ta.style, { position: "fixed", left: "0", top: "0", width: "1px", height: "1px", opacity: "0",
+                            border: "0", padding: "0", margin: "0", resize: "none", overflow: "hidden",
+                            fontSize: "16px", pointerEvents: "none", zIndex: "-1" });
+  canvas.insertAdjacentElement("afterend", ta);
+  const text = Module["imroomHandler"](4, 0, "text");
+  const key = Module["imroomHandler"](4, 0, "key");
+  const flush = () => { if (ta.value) { const v = ta.value; ta.value = ""; text({ text: v }); } };
+  ta.addEventListener("input", (e) => { if (!e.isComposing) flush(); });
+  ta.addEventListener("compositionend", flush);
+  const EDITING = new Set(["Enter", "Backspace", "Delete", "Tab", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp",
+                           "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+  const SHORTCUTS = new Set(["a", "c", "x", "y", "z"]);
+  ta.addEventListener("keydown", (e) => {
+    if (e.isComposing || e.keyCode === 229) return;  // the input method is busy with this key
+    const shortcut = (e.ctrlKey || e.metaKey) && SHORTCUTS.has(e.key.toLowerCase());  // paste comes as text
+    if (!EDITING.has(e.key) && !shortcut) return;
+    e.preventDefault();
+    key({ key: e.key.length === 1 ? e.key.toLowerCase() : e.key, shift: e.shiftKey, ctrl: e.ctrlKey || e.metaKey,
+          alt: e.altKey });
+  });
+  return ta;
+};

@@ -5,6 +5,7 @@
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
@@ -53,6 +54,7 @@ std::string App::start() {
   // After the SDL backend, which installs its own (SDL has no clipboard in the browser).
   io.SetClipboardTextFn = [](void*, const char* text) { bridge::copyToClipboard(text); };
   controller_.setPageUrl(bridge::pageUrl());
+  text_input_ = std::make_unique<bridge::TextInput>();
   ImGui_ImplOpenGL3_Init("#version 300 es");
   imgui_ready_ = true;
 
@@ -71,6 +73,7 @@ void App::stop() {
     emscripten_cancel_main_loop();
     running_ = false;
   }
+  text_input_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();
@@ -81,6 +84,55 @@ void App::stop() {
   gl_context_ = nullptr;
   if (window_) SDL_DestroyWindow(window_);
   window_ = nullptr;
+}
+
+// Text and editing keys from the hidden textarea (phones, input methods), in typing order. ImGui 1.86 sees a
+// key press as "up last frame, down now", and handles a frame's keys before its text: so a frame carries either
+// some text or one key, a key is released at the next frame, and the same key twice waits a frame between.
+void App::feedTextInput() {
+  ImGuiIO& io = ImGui::GetIO();
+  int released = -1;
+  for (int code : injected_downs_) {
+    io.KeysDown[code] = false;
+    released = code;
+  }
+  if (!injected_downs_.empty()) io.KeyShift = io.KeyCtrl = io.KeyAlt = false;
+  injected_downs_.clear();
+  if (!text_input_) return;
+  // Between a chat line sent and the field taking the focus back, what is typed waits for the field.
+  if (!text_field_active_ && text_input_->idleFrames() < bridge::TextInput::kGraceFrames) return;
+  static const std::pair<const char*, SDL_Scancode> kKeys[] = {
+      {"Enter", SDL_SCANCODE_RETURN}, {"Backspace", SDL_SCANCODE_BACKSPACE}, {"Delete", SDL_SCANCODE_DELETE},
+      {"Tab", SDL_SCANCODE_TAB}, {"Escape", SDL_SCANCODE_ESCAPE}, {"ArrowLeft", SDL_SCANCODE_LEFT},
+      {"ArrowRight", SDL_SCANCODE_RIGHT}, {"ArrowUp", SDL_SCANCODE_UP}, {"ArrowDown", SDL_SCANCODE_DOWN},
+      {"Home", SDL_SCANCODE_HOME}, {"End", SDL_SCANCODE_END}, {"PageUp", SDL_SCANCODE_PAGEUP},
+      {"PageDown", SDL_SCANCODE_PAGEDOWN}, {"a", SDL_SCANCODE_A}, {"c", SDL_SCANCODE_C}, {"x", SDL_SCANCODE_X},
+      {"y", SDL_SCANCODE_Y}, {"z", SDL_SCANCODE_Z}};
+  std::deque<bridge::Typed>& queue = text_input_->queue();
+  bool fed_text = false;
+  while (!queue.empty()) {
+    bridge::Typed& t = queue.front();
+    if (!t.text.empty()) {
+      io.AddInputCharactersUTF8(t.text.c_str());
+      fed_text = true;
+      queue.pop_front();
+      continue;
+    }
+    if (fed_text) break;  // the key goes in the next frame, after this text
+    int code = -1;
+    for (const auto& [name, sc] : kKeys)
+      if (t.key == name) code = sc;
+    if (code == released) break;  // the same key again: up for one frame first
+    if (code >= 0) {
+      io.KeysDown[code] = true;
+      io.KeyShift = t.shift;
+      io.KeyCtrl = t.ctrl;
+      io.KeyAlt = t.alt;
+      injected_downs_.push_back(code);
+    }
+    queue.pop_front();
+    break;  // one key per frame
+  }
 }
 
 void App::frameThunk(void* self) { static_cast<App*>(self)->frame(); }
@@ -108,8 +160,9 @@ void App::frame() {
   // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
   const bool new_screen = controller_.state().screen != drawn_screen_;
   drawn_screen_ = controller_.state().screen;
-  const bool input =
-      followCanvas() || new_screen || !held_key_ups_.empty() || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+  const bool typed = text_input_ && !text_input_->queue().empty();
+  const bool input = followCanvas() || new_screen || typed || !held_key_ups_.empty() || !injected_downs_.empty() ||
+                     SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
   if (input) input_frames_ = kInputFrames;
   const double since = started - last_drawn_;
   if (input_frames_ > 0) {
@@ -138,11 +191,16 @@ void App::frame() {
     ImGui_ImplSDL2_ProcessEvent(&event);
   }
 
+  feedTextInput();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
   for (const core::Intent& intent : ui_.draw(controller_.state())) controller_.apply(intent);
   ImGui::Render();
+  // Is a text field active now, at the end of this frame? (io.WantTextInput lags a frame behind.)
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  text_field_active_ = g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId;
+  if (text_input_) text_input_->follow(text_field_active_);
   const double ui_done = bridge::CanvasView::now();
 
   int fb_w = 0, fb_h = 0;

@@ -9,6 +9,7 @@
 
 #include "browser_ports.hpp"
 #include "canvas_view.hpp"
+#include "text_input.hpp"
 #include "controller.hpp"
 #include "ui.hpp"
 
@@ -52,6 +53,7 @@ class App {
   static void frameThunk(void* self);
   static void tickThunk(void* self);
   void frame();
+  void feedTextInput();
   bool followCanvas();  // true when the size or pixel ratio changed
 
   bridge::BrowserPorts ports_;  // before the controller, which uses it
@@ -61,6 +63,9 @@ class App {
   bridge::CanvasMetrics metrics_;
   FrameStats stats_;
   std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
+  std::unique_ptr<bridge::TextInput> text_input_;
+  std::vector<int> injected_downs_;      // keys from the text input, released at the next frame
+  bool text_field_active_ = false;       // an ImGui text field was active at the end of the last frame
   SDL_Window* window_ = nullptr;
   void* gl_context_ = nullptr;
   bool imgui_ready_ = false;

@@ -36,8 +36,12 @@ class OwnedPeer : public PeerConnection {
 };
 }  // namespace
 
-BrowserPorts::BrowserPorts() { setRouter(this); }
-BrowserPorts::~BrowserPorts() { setRouter(nullptr); }
+BrowserPorts::BrowserPorts() {
+  for (Target t : {kSocket, kPeer, kHttp, kChannel}) setRouter(t, this);
+}
+BrowserPorts::~BrowserPorts() {
+  for (Target t : {kSocket, kPeer, kHttp, kChannel}) setRouter(t, nullptr);
+}
 
 double BrowserPorts::nowMs() { return val::global("Date").call<double>("now"); }
 

@@ -7,14 +7,15 @@ namespace imroom::bridge {
 using emscripten::val;
 
 namespace {
-EventRouter* g_router = nullptr;
+EventRouter* g_routers[kTargets] = {};
 
 void dispatch(int target, int id, std::string kind, val event) {
-  if (g_router) g_router->onBrowserEvent(target, id, kind, event);
+  if (target < 0 || target >= kTargets || !g_routers[target]) return;
+  g_routers[target]->onBrowserEvent(target, id, kind, event);
 }
 }  // namespace
 
-void setRouter(EventRouter* router) { g_router = router; }
+void setRouter(Target target, EventRouter* router) { g_routers[target] = router; }
 
 val helper(const char* name) { return val::module_property(name); }
 

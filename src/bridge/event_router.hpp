@@ -9,7 +9,7 @@
 
 namespace imroom::bridge {
 
-enum Target { kSocket = 0, kPeer = 1, kHttp = 2, kChannel = 3 };
+enum Target { kSocket = 0, kPeer = 1, kHttp = 2, kChannel = 3, kText = 4, kTargets = 5 };
 
 class EventRouter {
  public:
@@ -17,8 +17,8 @@ class EventRouter {
   virtual void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) = 0;
 };
 
-// The router of this module instance (one app per module); nullptr drops every event.
-void setRouter(EventRouter* router);
+// Who handles a target's events in this module instance (one app per module); nullptr drops them.
+void setRouter(Target target, EventRouter* router);
 // A JS function that reports its call as (target, id, kind, its first argument).
 emscripten::val handler(Target target, int id, const char* kind);
 // Module[name] (the helpers in web/post.js).

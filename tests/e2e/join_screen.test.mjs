@@ -61,8 +61,10 @@ test("a malformed link is ignored rather than trusted", async () => {
 
 test("typing into the canvas fills the form, and Join explains what is missing", async () => {
   const { context, page } = await openPage();
-  // The page focuses the canvas and the empty name field: a person can type straight away.
-  assert.equal(await page.evaluate(() => document.activeElement.id), "app");
+  // The page focuses the canvas and the empty name field: a person can type straight away. While a text field
+  // is active, the keyboard goes to the app's hidden text input (on-screen keyboards and input methods need one).
+  assert.equal(await page.evaluate(() => document.activeElement.className), "imroom-text-input");
+  assert.equal(await page.evaluate(() => document.activeElement.previousElementSibling.id), "app");
   await page.keyboard.type("ann_1", { delay: 20 });
   await page.waitForFunction(() => window.imroom.state().self.username === "ann_1");
   await page.keyboard.press("Enter");

@@ -100,6 +100,16 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
   await page.keyboard.type("and again", { delay: 15 });
   await page.keyboard.press("Enter");
   await waitMessage(ann, "bob:and again");
+  // An input method (or a phone's keyboard, or dictation) commits whole strings without key presses.
+  await page.keyboard.insertText("καλημέρα, привет, café — 你好");
+  await page.keyboard.press("Enter");
+  await waitMessage(ann, "bob:καλημέρα, привет, café — 你好");
+  // Editing keys work on committed text: Backspace twice, then Enter.
+  await page.keyboard.insertText("typo!!");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Enter");
+  await waitMessage(ann, "bob:typo");
   await page.waitForTimeout(300);
   writeFileSync(artifactPath("text-room-2.png"), await page.screenshot());
   assert.deepEqual(errors, []);

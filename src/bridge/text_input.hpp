@@ -1,0 +1,47 @@
+// The hidden <textarea> that takes the keyboard while an ImGui text field is active (web/post.js makes it):
+// on-screen keyboards, input methods and dictation deliver committed text; editing keys (Enter, Backspace,
+// arrows, Tab, Esc, Ctrl+A/C/X/Z/Y) come as key presses. The app feeds both to ImGui.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <string>
+#include <deque>
+
+#include "event_router.hpp"
+
+namespace imroom::bridge {
+
+// Committed text, or one editing key, in the order the person typed them.
+struct Typed {
+  std::string text;  // committed text; empty for a key
+  std::string key;   // KeyboardEvent.key: "Enter", "Backspace", "ArrowLeft", … or a shortcut's letter ("a")
+  bool shift = false, ctrl = false, alt = false;
+};
+
+class TextInput : public EventRouter {
+ public:
+  TextInput();
+  ~TextInput() override;
+  TextInput(const TextInput&) = delete;
+  TextInput& operator=(const TextInput&) = delete;
+
+  // Moves the keyboard to the textarea while ImGui wants text, and back to the canvas once it has not for a
+  // few frames: sending a chat line deactivates the field for a frame or two before it takes the focus back, and
+  // a phone's keyboard must not close (nor an input method lose its state) every time.
+  void follow(bool imgui_wants_text);
+  // Frames since ImGui last wanted text (0 = it does now).
+  int idleFrames() const { return idle_frames_; }
+  static constexpr int kGraceFrames = 6;
+  std::deque<Typed>& queue() { return queue_; }
+
+  void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
+
+ private:
+  emscripten::val textarea_ = emscripten::val::null();
+  bool active_ = false;
+  int idle_frames_ = 0;
+  std::deque<Typed> queue_;
+};
+
+}  // namespace imroom::bridge
