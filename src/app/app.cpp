@@ -6,7 +6,6 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_internal.h>
-#include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
 #include <algorithm>
@@ -48,6 +47,7 @@ std::string App::start() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no file system in the browser build; layout is code
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.ConfigInputTextCursorBlink = false;  // a steady cursor needs no frames while nothing happens
   ui::applyTheme();
   ui::loadFonts(static_cast<float>(metrics_.pixel_ratio));
   ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
@@ -55,7 +55,7 @@ std::string App::start() {
   io.SetClipboardTextFn = [](void*, const char* text) { bridge::copyToClipboard(text); };
   controller_.setPageUrl(bridge::pageUrl());
   text_input_ = std::make_unique<bridge::TextInput>();
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!renderer_.init()) return "This browser cannot draw the interface (WebGL2 shaders failed to build).";
   imgui_ready_ = true;
 
   running_ = true;
@@ -75,7 +75,7 @@ void App::stop() {
   }
   text_input_.reset();
   if (imgui_ready_) {
-    ImGui_ImplOpenGL3_Shutdown();
+    renderer_.shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();
     imgui_ready_ = false;
@@ -149,8 +149,7 @@ bool App::followCanvas() {
   canvas_.resizeBuffer(now);
   if (ratio_changed) {
     ui::loadFonts(static_cast<float>(now.pixel_ratio));
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    renderer_.reloadFonts();
   }
   return true;
 }
@@ -165,13 +164,13 @@ void App::frame() {
                      SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
   if (input) input_frames_ = kInputFrames;
   const double since = started - last_drawn_;
+  const bool due = input_frames_ > 0 || (dirty_frames_ > 0 && since >= kStateFrameMs) || since >= kIdleFrameMs;
+  if (!due) return;  // nothing new to show: save the CPU (and the battery)
+  if (renderer_.busy() && since < kMaxWaitMs) return;  // the GPU is behind: draw at a later animation frame
   if (input_frames_ > 0) {
     --input_frames_;
-  } else if (dirty_frames_ > 0 && since >= std::max(kStateFrameMs, 10.0 * stats_.last_frame_cpu_ms)) {
-    // Passive updates take at most ~10% of the main thread, however slow drawing is on this machine.
+  } else if (dirty_frames_ > 0) {
     --dirty_frames_;
-  } else if (since < kIdleFrameMs) {
-    return;  // nothing new to show: save the CPU (and the battery)
   }
   last_drawn_ = started;
   // ImGui 1.86 reads keys as "down now or not": a key pressed and released between two frames (a quick tap
@@ -192,7 +191,6 @@ void App::frame() {
   }
 
   feedTextInput();
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
   for (const core::Intent& intent : ui_.draw(controller_.state())) controller_.apply(intent);
@@ -209,7 +207,7 @@ void App::frame() {
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  renderer_.render(ImGui::GetDrawData(), fb_w, fb_h);
   SDL_GL_SwapWindow(window_);
   const double gl_done = bridge::CanvasView::now();
   stats_.last_ui_ms = ui_done - started;
@@ -217,6 +215,8 @@ void App::frame() {
 
   ++stats_.frames;
   stats_.last_frame_cpu_ms = bridge::CanvasView::now() - started;
+  if (stats_.recent_ms.size() >= 120) stats_.recent_ms.erase(stats_.recent_ms.begin());
+  stats_.recent_ms.push_back(stats_.last_frame_cpu_ms);
   if (stats_.frames == 1) {
     stats_.first_frame_ms = bridge::CanvasView::now();
     if (onFirstFrame) onFirstFrame();

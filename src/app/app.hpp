@@ -9,6 +9,7 @@
 
 #include "browser_ports.hpp"
 #include "canvas_view.hpp"
+#include "gl_renderer.hpp"
 #include "text_input.hpp"
 #include "controller.hpp"
 #include "ui.hpp"
@@ -24,6 +25,7 @@ struct FrameStats {
   double last_frame_cpu_ms = 0; // main-thread time spent on the last frame
   double last_ui_ms = 0;        // of which: events, ImGui widgets and layout
   double last_gl_ms = 0;        // of which: WebGL calls
+  std::vector<double> recent_ms;  // the last frames' main-thread times (at most 120), oldest first
 };
 
 class App {
@@ -61,6 +63,7 @@ class App {
   ui::Ui ui_;
   bridge::CanvasView canvas_;
   bridge::CanvasMetrics metrics_;
+  GlRenderer renderer_;
   FrameStats stats_;
   std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
   std::unique_ptr<bridge::TextInput> text_input_;
@@ -74,12 +77,13 @@ class App {
   // Frames are drawn only when there is something new to show. Input: at once, and a few frames more (ImGui
   // settles focus and layout over a frame or two). A state change (a message, a peer's state): two frames
   // (the second applies scrolling), at most one every kStateFrameMs — a burst of messages then costs a few
-  // frames, not sixty a second, which leaves the main thread free for the network (and matters a lot with
-  // software WebGL). Otherwise one frame every kIdleFrameMs.
+  // frames, not sixty a second. Otherwise one frame every kIdleFrameMs (the text cursor does not blink).
+  // And never while the GPU is still busy with the previous frame (GlRenderer::busy).
   static constexpr int kInputFrames = 3;
   static constexpr int kStateFrames = 2;
   static constexpr double kStateFrameMs = 100;
-  static constexpr double kIdleFrameMs = 500;
+  static constexpr double kIdleFrameMs = 2000;
+  static constexpr double kMaxWaitMs = 1000;  // a GPU that seems stuck does not stop the UI for longer
   int input_frames_ = kInputFrames;
   int dirty_frames_ = 0;
   core::Screen drawn_screen_ = core::Screen::kJoin;

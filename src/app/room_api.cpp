@@ -150,6 +150,9 @@ class RoomApi {
     ui.set("lastFrameCpuMs", f.last_frame_cpu_ms);
     ui.set("lastUiMs", f.last_ui_ms);
     ui.set("lastGlMs", f.last_gl_ms);
+    val recent = val::array();
+    for (double ms : f.recent_ms) recent.call<void>("push", ms);
+    ui.set("recentFrameMs", recent);
     ui.set("width", m.css_width);
     ui.set("height", m.css_height);
     ui.set("pixelRatio", m.pixel_ratio);

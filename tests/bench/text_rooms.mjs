@@ -14,6 +14,8 @@ import { startServer, launchBrowser, waitForFrames, ROOT, WEB_ROOT } from "../e2
 const ROUNDS = Number(process.argv[2] || 3);
 const PINGS = Number(process.argv[3] || 30);
 const SIZES = [2, 4, 8];
+// IMROOM_BENCH_VIEWPORT=160x120 shrinks every page: a diagnostic of how much drawing costs on this machine.
+const [VW, VH] = (process.env.IMROOM_BENCH_VIEWPORT || "800x600").split("x").map(Number);
 
 // One web root with the app and the reference: same origin, same server.
 const root = mkdtempSync(path.join(tmpdir(), "imroom-bench-"));
@@ -85,7 +87,7 @@ async function runOnce(kind, n) {
   const names = Array.from({ length: n }, (_, i) => `m${i}`);
   const members = [];
   for (const name of names) {
-    const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    const context = await browser.newContext({ viewport: { width: VW, height: VH } });
     const page = await context.newPage();
     await page.goto(a.url(room, name));
     await a.ready(page);
@@ -124,7 +126,8 @@ await server.stop();
 rmSync(root, { recursive: true, force: true });
 
 const fmt = (x) => x.toFixed(2).padStart(8);
-console.log(`text rooms, ${ROUNDS} rounds per size, ${PINGS} round trips per peer per round (headless Chromium, loopback)`);
+console.log(`text rooms, ${ROUNDS} rounds per size, ${PINGS} round trips per peer per round, pages ${VW}x${VH} ` +
+            "(headless Chromium, software WebGL, loopback)");
 console.log("members  figure              imroom   reference   ratio (imroom/reference)");
 for (const n of SIZES) {
   const im = results[n].imroom, ref = results[n].reference;

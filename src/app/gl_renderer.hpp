@@ -1,0 +1,38 @@
+// Draws ImGui's draw lists with WebGL2 (GLES 3.0), replacing ImGui's OpenGL3 backend. The difference that
+// matters: it never reads GL state back. The stock backend saves and restores state around every frame with
+// glGet*/glIsEnabled; in a browser many of those are synchronous round trips to the GPU process, which wait for
+// every command queued before them — from every page. With software WebGL and several rooms open, one frame
+// then blocked the main thread (and the network events waiting behind it) for 100-270 ms. This context is ours
+// alone, so there is nothing to save.
+#pragma once
+
+#include <imgui.h>
+
+namespace imroom::app {
+
+class GlRenderer {
+ public:
+  GlRenderer() = default;
+  ~GlRenderer();
+  GlRenderer(const GlRenderer&) = delete;
+  GlRenderer& operator=(const GlRenderer&) = delete;
+
+  // Compiles the program and creates buffers and the font texture; false (with ImGui untouched) on failure.
+  bool init();
+  void shutdown();
+  // Uploads ImGui's font atlas again (after fonts were rebuilt for a new pixel ratio).
+  void reloadFonts();
+  void render(const ImDrawData* data, int fb_width, int fb_height);
+  // True while the GPU has not finished the last frame drawn (a fence, polled without waiting). Drawing more
+  // then would only queue work behind it; the app waits for the next animation frame instead. With software
+  // WebGL one rasterizer process serves every page, so this keeps rooms from starving each other (and the
+  // network) of CPU.
+  bool busy();
+
+ private:
+  unsigned program_ = 0, vao_ = 0, vbo_ = 0, ebo_ = 0, font_texture_ = 0;
+  int projection_ = -1, sampler_ = -1;
+  void* fence_ = nullptr;  // GLsync of the last frame
+};
+
+}  // namespace imroom::app
