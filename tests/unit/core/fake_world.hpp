@@ -55,6 +55,7 @@ class World {
   long relayed_chat = 0;    // chat payloads relayed through the server
   long channel_chat = 0;    // chat payloads sent over data channels
   bool drop_acks = false;   // the network loses every acknowledgement
+  bool silent = false;      // the server reads but never answers (a dead network path the browser has not noticed)
 
   void run(int limit = 100000) {
     for (int i = 0; i < limit && !queue.empty(); ++i) {
@@ -89,6 +90,7 @@ class World {
               const nlohmann::json& p) {
     nlohmann::json frame{{"t", "u"}, {"m", {{"f", "/imroom/" + m.room + "/" + from}, {"o", op}, {"t", to}}}, {"p", p}};
     int sock = m.open_socket;
+    if (silent) return;
     queue.push_back([&m, sock, text = dumpJson(frame)] {
       if (m.open_socket == sock && sock != 0) m.controller.onSocketMessage(sock, text);
     });

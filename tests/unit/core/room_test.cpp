@@ -196,6 +196,33 @@ TEST(Room, DataChannelsCarryChatWhileTheServerIsDown) {
   EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open") << "the same connection, kept across the restart";
 }
 
+TEST(Room, ASilentServerIsNoticedByTheKeepAliveAndLeftForAFreshConnection) {
+  World w;
+  auto ms = joinAll(w, {"ann"});
+  w.silent = true;  // the TCP connection looks open, nothing comes back (pings unanswered)
+  w.advance(10000, all(ms));
+  EXPECT_EQ(ms[0]->controller.state().signaling, SignalingState::kConnected) << "not yet: within the silence limit";
+  w.advance(7000, all(ms));
+  EXPECT_EQ(ms[0]->controller.state().signaling, SignalingState::kReconnecting);
+  ASSERT_FALSE(ms[0]->controller.state().errors.empty());
+  EXPECT_EQ(ms[0]->controller.state().errors.back().code, "connection_lost");
+  w.silent = false;
+  // The attempt under way when the path came back got no answer either: it is given up after the open timeout.
+  w.advance(12000, all(ms));
+  EXPECT_EQ(ms[0]->controller.state().signaling, SignalingState::kConnected);
+}
+
+TEST(Backoff, GrowsCapsAndJitters) {
+  BackoffPolicy p;
+  EXPECT_DOUBLE_EQ(p.delayMs(0, 0.0), 250);
+  EXPECT_DOUBLE_EQ(p.delayMs(1, 0.0), 500);
+  EXPECT_DOUBLE_EQ(p.delayMs(3, 0.0), 2000);
+  EXPECT_DOUBLE_EQ(p.delayMs(20, 0.0), 8000) << "capped";
+  EXPECT_DOUBLE_EQ(p.delayMs(20, 0.999999), 8000 * (1 - 0.5 * 0.999999)) << "jitter scales down to half";
+  EXPECT_DOUBLE_EQ(p.delayMs(-5, 0.0), 250);
+  EXPECT_DOUBLE_EQ(p.delayMs(1000000, 0.0), 8000) << "no overflow";
+}
+
 TEST(Room, RoomsAreSeparate) {
   World w;
   auto a = joinAll(w, {"ann", "bob"}, "red");
