@@ -405,11 +405,15 @@ void Controller::receiveChat(const std::string& from, const json& chat) {
   }
   if (!to.empty() && to != state_.joined.username) return;  // not for us (cannot happen through imroom-server)
   m.to = to;
-  sendToPeer(from, json{{"ack", m.id}});  // always: the sender may not have seen our previous acknowledgement
-  if (!state_.chat.add(m)) return;        // a resend we already have
-  emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
-                       {"text", m.text}, {"ts", m.ts}, {"own", false}});
-  changed();
+  const std::string id = m.id;
+  if (state_.chat.add(m)) {
+    emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
+                         {"text", m.text}, {"ts", m.ts}, {"own", false}});
+    changed();
+  }
+  // Acknowledged every time (the sender may have missed our last acknowledgement), and after the message event:
+  // an answer sent from a listener goes out first, the acknowledgement does not delay it.
+  sendToPeer(from, json{{"ack", id}});
 }
 
 // ---- time -------------------------------------------------------------------------------------------
