@@ -38,6 +38,9 @@ struct PeerView {
   bool present = true;             // the server lists the user in the room
   bool caller = false;             // this side called
   int pending = 0;                 // chat messages to this peer not yet acknowledged
+  bool video = false;              // receiving their camera
+  bool audio = false;              // receiving their microphone
+  int peer_id = 0;                 // the connection's id for the bridges (0 = none)
 };
 
 struct LogLine {
@@ -65,6 +68,8 @@ struct AppState {
   std::deque<LogLine> events;  // the event log (bounded)
   std::vector<ErrorInfo> errors;  // recent problems (bounded)
   int pending = 0;  // own chat messages not yet acknowledged by every recipient
+  bool camera = false;      // this member's camera is on (sent to the others)
+  bool microphone = false;  // this member's microphone is on
   std::string share_link;  // the page's address with ?room= (empty when unknown)
 };
 

@@ -118,6 +118,12 @@ void Controller::join() {
   };
   events.log = [this](const std::string& line) { log(line); };
   events.ice = [this](const std::string& config) { ice_config_ = config; };
+  media_ready_ = false;
+  state_.camera = state_.microphone = false;
+  if (state_.joined.media != MediaKind::kText) {
+    log(state_.joined.media == MediaKind::kVideo ? "asking for the camera and microphone" : "asking for the microphone");
+    ports_->requestMedia(state_.joined.media == MediaKind::kVideo, true);
+  }
   signaling_ = std::make_unique<SignalingClient>(*ports_, std::move(events), backoff_, timings_);
   signaling_->start(SignalingTarget{server_, state_.joined.username, state_.joined.room, client_id_});
   changed();
@@ -283,6 +289,7 @@ PeerSession* Controller::startSession(const std::string& user, const std::string
   closeSession(user);
   sessions_[user] = std::move(session);
   peer_users_[peer_id] = user;
+  if (media_ready_) raw->addLocalMedia();
   return raw;
 }
 
@@ -291,6 +298,27 @@ void Controller::closeSession(const std::string& user) {
   if (it == sessions_.end()) return;
   peer_users_.erase(it->second->peerId());
   sessions_.erase(it);
+}
+
+void Controller::onMedia(bool ok, bool video, bool audio, const std::string& error_name,
+                         const std::string& error_message) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed) return;  // left meanwhile
+  if (!ok) {
+    std::string what = state_.joined.media == MediaKind::kVideo ? "camera and microphone" : "microphone";
+    std::string why = error_name == "NotAllowedError"  ? "permission was denied"
+                      : error_name == "NotFoundError"  ? "no such device was found"
+                      : error_name == "NotReadableError" ? "the device is in use by another program"
+                                                         : error_name + (error_message.empty() ? "" : ": " + error_message);
+    problem("media_unavailable", "Cannot use the " + what + " (" + why + "). You are in the room text-only.", false);
+    changed();
+    return;
+  }
+  media_ready_ = true;
+  state_.camera = video;
+  state_.microphone = audio;
+  log(std::string("sending ") + (video && audio ? "camera and microphone" : video ? "camera" : "microphone"));
+  for (auto& [user, session] : sessions_) session->addLocalMedia();  // renegotiates through perfect negotiation
+  changed();
 }
 
 void Controller::onPeerEvent(int peer_id, const PeerEvent& event) {
@@ -454,6 +482,9 @@ void Controller::refreshPeers() {
       v.ice = s->ice();
       v.channel = s->channel();
       v.caller = s->caller();
+      v.video = s->remoteVideo();
+      v.audio = s->remoteAudio();
+      v.peer_id = s->peerId();
     }
     auto q = outbox_.find(user);
     v.pending = q == outbox_.end() ? 0 : static_cast<int>(q->second.size());

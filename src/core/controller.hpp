@@ -42,6 +42,8 @@ class Controller {
   void onSocketMessage(int socket_id, const std::string& text);
   void onSocketClosed(int socket_id, int code, const std::string& reason);
   void onPeerEvent(int peer_id, const PeerEvent& event);
+  // getUserMedia's outcome: ok with what was granted, or the error's name (NotAllowedError, NotFoundError, …).
+  void onMedia(bool ok, bool video, bool audio, const std::string& error_name, const std::string& error_message);
 
   const std::string& clientId() const { return client_id_; }
   // The page's address (origin + path), for the room link the status bar offers to copy.
@@ -95,6 +97,7 @@ class Controller {
   std::string page_url_;
   std::string ice_config_ = R"({"iceServers":[]})";
   bool announced_join_ = false;
+  bool media_ready_ = false;
   int next_peer_id_ = 1;
   long next_message_ = 1;
   long next_sid_ = 1;

@@ -67,6 +67,15 @@ void PeerSession::onPeerEvent(const PeerEvent& e, double now) {
       if (hooks_.log) hooks_.log(user_ + ": chat " + channel_);
       if (channel_ == "open" && hooks_.channelOpened) hooks_.channelOpened();
       break;
+    case K::kRemoteTrack:
+      if (e.text == "video" && !remote_video_) {
+        remote_video_ = true;
+        if (hooks_.log) hooks_.log(user_ + ": receiving video");
+      } else if (e.text == "audio" && !remote_audio_) {
+        remote_audio_ = true;
+        if (hooks_.log) hooks_.log(user_ + ": receiving audio");
+      }
+      break;
     case K::kChannelMessage:
       if (hooks_.channelMessage) hooks_.channelMessage(e.text);
       break;

@@ -41,6 +41,9 @@ class PeerSession {
   const std::string& ice() const { return ice_; }
   const std::string& channel() const { return channel_; }
   bool channelOpen() const { return channel_ == "open"; }
+  bool remoteVideo() const { return remote_video_; }
+  bool remoteAudio() const { return remote_audio_; }
+  void addLocalMedia() { port_->addLocalMedia(); }
   // Gone for good: failed, or disconnected for long, while the server says the user is not in the room.
   bool dead(double now, bool present) const;
   const Negotiator& negotiator() const { return *negotiator_; }
@@ -56,6 +59,8 @@ class PeerSession {
   std::string connection_ = "new";
   std::string ice_ = "new";
   std::string channel_ = "none";
+  bool remote_video_ = false;
+  bool remote_audio_ = false;
   double unhealthy_since_ = 0;   // when the connection became disconnected/failed (0 = healthy)
   double last_restart_ = 0;      // last ICE restart we asked for
 };

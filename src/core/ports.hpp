@@ -33,6 +33,7 @@ struct PeerEvent {
     kIceConnectionState,    // oniceconnectionstatechange: text = the new state
     kChannelState,          // the chat channel's readyState changed: text = "connecting"|"open"|"closing"|"closed"
     kChannelMessage,        // a text message on the chat channel: text
+    kRemoteTrack,           // ontrack: text = the track's kind ("audio" | "video")
     kFailed,                // an operation's promise rejected: text = operation, detail = the browser's message
   };
   Kind kind = Kind::kNegotiationNeeded;
@@ -53,6 +54,8 @@ class PeerPort {
   virtual void setRemoteDescription(const Description& d) = 0;
   virtual void addIceCandidate(const IceCandidate& c) = 0;  // failures come back as kFailed "addIceCandidate"
   virtual void restartIce() = 0;
+  // Adds this page's camera/microphone tracks (Ports::requestMedia) to the connection; nothing when there are none.
+  virtual void addLocalMedia() = 0;
   // Sends on the chat channel; false when it is not open (the caller then uses another path).
   virtual bool sendOnChannel(const std::string& text) = 0;
 };
@@ -75,6 +78,8 @@ class Ports {
   virtual void postJson(int request_id, const std::string& url, const std::string& body) = 0;
   // Opens a WebSocket; its events come back with `socket_id`.
   virtual std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) = 0;
+  // Asks for the camera and/or microphone (getUserMedia); completes with Controller::onMedia.
+  virtual void requestMedia(bool video, bool audio) = 0;
   // A peer connection configured with `config_json` ({"iceServers":[…]}); its events come back with `peer_id`.
   virtual std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) = 0;
 };

@@ -43,6 +43,11 @@ class FakePeer : public PeerPort {
     event(PeerEvent::Kind::kNegotiationNeeded);
   }
   void restartIce() override { event(PeerEvent::Kind::kNegotiationNeeded); }
+  void addLocalMedia() override {
+    media_added = true;  // the other side gets the tracks with our next description (setRemoteDescription)
+    event(PeerEvent::Kind::kNegotiationNeeded);
+  }
+  bool media_added = false;
   void setLocalDescription() override {
     world_.queue.push_back([this, alive = alive_] {
       if (!*alive) return;
@@ -76,6 +81,10 @@ class FakePeer : public PeerPort {
       }
       partner_port_ = std::stoi(d.sdp.substr(0, d.sdp.find('|')));
       has_remote_ = true;
+      if (FakePeer* sender = partner(); sender && sender->media_added) {
+        event(PeerEvent::Kind::kRemoteTrack, "video");
+        event(PeerEvent::Kind::kRemoteTrack, "audio");
+      }
       event(PeerEvent::Kind::kRemoteDescriptionSet);
       if (d.type == "answer" && world_.p2p_works) {
         FakePeer* other = partner();
@@ -185,6 +194,13 @@ std::unique_ptr<SocketPort> Member::openSocket(int socket_id, const std::string&
 
 std::unique_ptr<PeerPort> Member::createPeer(int peer_id, const std::string&) {
   return std::make_unique<FakePeer>(world, *this, peer_id);
+}
+
+void Member::requestMedia(bool video, bool audio) {
+  world.queue.push_back([this, video, audio] {
+    if (media_granted) controller.onMedia(true, video, audio, "", "");
+    else controller.onMedia(false, false, false, "NotAllowedError", "Permission denied");
+  });
 }
 
 std::vector<std::string> Member::lines() const {

@@ -27,6 +27,8 @@ class Member : public Ports {
   void postJson(int request_id, const std::string& url, const std::string& body) override;
   std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) override;
   std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) override;
+  void requestMedia(bool video, bool audio) override;
+  bool media_granted = true;
 
   void join() {
     controller.apply(EditForm{JoinForm{name, room, MediaKind::kText}});

@@ -28,6 +28,7 @@ class FakePeer : public PeerPort {
   void createChannel() override { needNegotiation(); }
   void restartIce() override { needNegotiation(); }
   bool sendOnChannel(const std::string&) override { return false; }
+  void addLocalMedia() override { needNegotiation(); }
 
   void setLocalDescription() override {
     queue_.push_back([this] {

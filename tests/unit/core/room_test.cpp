@@ -223,6 +223,37 @@ TEST(Backoff, GrowsCapsAndJitters) {
   EXPECT_DOUBLE_EQ(p.delayMs(1000000, 0.0), 8000) << "no overflow";
 }
 
+TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
+  World w;
+  Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
+  ann.join();
+  w.run();
+  bob.controller.apply(EditForm{JoinForm{"bob", "lobby", MediaKind::kVideo}});
+  bob.controller.apply(Join{});
+  w.advance(500, {&ann, &bob});
+  EXPECT_TRUE(bob.controller.state().camera);
+  EXPECT_TRUE(bob.controller.state().microphone);
+  ASSERT_EQ(ann.controller.state().peers.size(), 1u);
+  EXPECT_TRUE(ann.controller.state().peers[0].video);
+  EXPECT_TRUE(ann.controller.state().peers[0].audio);
+  EXPECT_EQ(ann.controller.state().peers[0].channel, "open") << "media and chat on one connection";
+}
+
+TEST(Room, DeniedMediaLeavesTheMemberInTheRoomTextOnly) {
+  World w;
+  Member bob(w, "bob", "lobby");
+  bob.media_granted = false;
+  bob.controller.apply(EditForm{JoinForm{"bob", "lobby", MediaKind::kVideo}});
+  bob.controller.apply(Join{});
+  w.advance(300, {&bob});
+  EXPECT_EQ(bob.controller.state().signaling, SignalingState::kConnected);
+  EXPECT_FALSE(bob.controller.state().camera);
+  ASSERT_FALSE(bob.controller.state().errors.empty());
+  EXPECT_EQ(bob.controller.state().errors.back().code, "media_unavailable");
+  EXPECT_NE(bob.controller.state().errors.back().message.find("permission was denied"), std::string::npos);
+  EXPECT_NE(bob.controller.state().errors.back().message.find("text-only"), std::string::npos);
+}
+
 TEST(Room, RoomsAreSeparate) {
   World w;
   auto a = joinAll(w, {"ann", "bob"}, "red");
