@@ -77,3 +77,79 @@ Module["imroomTextInput"] = function () {
   });
   return ta;
 };
+
+// Camera and microphone (target 5): "ok" {video, audio} or "err" {name, message}. The stream stays on
+// Module.imroomLocal for the peer connections to add; a hidden <video> shows it for the local preview tile.
+Module["imroomGetMedia"] = function (video, audio) {
+  const ok = Module["imroomHandler"](5, 0, "ok");
+  const err = Module["imroomHandler"](5, 0, "err");
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    err({ name: "NotSupportedError", message: "this page cannot use cameras (browsers allow them on https or localhost)" });
+    return;
+  }
+  const constraints = { audio, video: video ? { width: { ideal: 640 }, height: { ideal: 480 } } : false };
+  navigator.mediaDevices.getUserMedia(constraints).then((stream) => {
+    if (Module["imroomLocal"]) Module["imroomLocal"].getTracks().forEach((t) => t.stop());
+    Module["imroomRemoveElement"](Module["imroomLocalVideo"]);
+    Module["imroomLocal"] = stream;
+    Module["imroomLocalVideo"] = stream.getVideoTracks().length ? Module["imroomVideoElement"](stream) : null;
+    ok({ video: stream.getVideoTracks().length > 0, audio: stream.getAudioTracks().length > 0 });
+  }, (e) => err({ name: (e && e.name) || "Error", message: (e && e.message) || String(e) }));
+};
+Module["imroomStopMedia"] = function () {
+  if (Module["imroomLocal"]) Module["imroomLocal"].getTracks().forEach((t) => t.stop());
+  Module["imroomRemoveElement"](Module["imroomLocalVideo"]);
+  Module["imroomLocal"] = null;
+  Module["imroomLocalVideo"] = null;
+};
+// A hidden <video playsinline muted> playing a stream, kept in the DOM (its frames are uploaded into a WebGL
+// texture). It counts the frames it presents (requestVideoFrameCallback), so that only new ones are uploaded.
+Module["imroomVideoElement"] = function (stream) {
+  const v = document.createElement("video");
+  v.muted = true;
+  v.autoplay = true;
+  v.playsInline = true;
+  v.setAttribute("playsinline", "");
+  v.setAttribute("aria-hidden", "true");
+  Object.assign(v.style, { position: "fixed", left: "0", top: "0", width: "2px", height: "2px", opacity: "0",
+                           pointerEvents: "none", zIndex: "-1" });
+  v.srcObject = stream;
+  v.imroomFrames = 0;
+  if (typeof v.requestVideoFrameCallback === "function") {
+    const count = () => { v.imroomFrames++; v.requestVideoFrameCallback(count); };
+    v.requestVideoFrameCallback(count);
+  } else {
+    v.imroomFrames = -1;  // unknown: upload every drawn frame
+  }
+  document.body.appendChild(v);
+  v.play().catch(() => {});
+  return v;
+};
+// A remote stream's sound (the video elements stay muted so that they may autoplay).
+Module["imroomAudioElement"] = function (stream) {
+  const a = document.createElement("audio");
+  a.autoplay = true;
+  a.srcObject = stream;
+  a.style.display = "none";
+  document.body.appendChild(a);
+  a.play().catch(() => { Module["imroomAudioBlocked"] = true; });
+  return a;
+};
+Module["imroomRemoveElement"] = function (el) {
+  if (!el) return;
+  try { el.srcObject = null; el.remove(); } catch (e) { /* already gone */ }
+};
+// Uploads a video element's current frame into texture `tex` (a GL name of this module) straight from the
+// element — no pixels through wasm memory: texImage2D when the size changed, texSubImage2D otherwise.
+// Returns width * 65536 + height, or 0 when the element has no frame yet.
+Module["imroomUploadVideo"] = function (tex, video, w, h) {
+  if (!video || video.readyState < 2 || !video.videoWidth) return 0;
+  const gl = GLctx;
+  gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
+  if (video.videoWidth !== w || video.videoHeight !== h) {
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, video);
+  } else {
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, video);
+  }
+  return video.videoWidth * 65536 + video.videoHeight;
+};

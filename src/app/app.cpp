@@ -135,6 +135,17 @@ void App::feedTextInput() {
   }
 }
 
+// The videos to show: this member's camera first, then each member's camera that arrives.
+std::vector<VideoTextures::Source> App::videoSources() {
+  std::vector<VideoTextures::Source> out;
+  const core::AppState& s = controller_.state();
+  if (s.screen != core::Screen::kRoom) return out;
+  if (s.camera) out.push_back({s.joined.username, ports_.localVideo(), true});
+  for (const core::PeerView& p : s.peers)
+    if (p.video && p.peer_id) out.push_back({p.username, ports_.remoteVideo(p.peer_id), false});
+  return out;
+}
+
 void App::frameThunk(void* self) { static_cast<App*>(self)->frame(); }
 void App::tickThunk(void* self) { static_cast<App*>(self)->controller_.tick(); }
 
@@ -160,11 +171,14 @@ void App::frame() {
   const bool new_screen = controller_.state().screen != drawn_screen_;
   drawn_screen_ = controller_.state().screen;
   const bool typed = text_input_ && !text_input_->queue().empty();
+  const std::vector<VideoTextures::Source> sources = videoSources();
+  if (videos_.hasNewFrames(sources)) dirty_frames_ = std::max(dirty_frames_, 1);  // video: at its frame rate
   const bool input = followCanvas() || new_screen || typed || !held_key_ups_.empty() || !injected_downs_.empty() ||
                      SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
   if (input) input_frames_ = kInputFrames;
   const double since = started - last_drawn_;
-  const bool due = input_frames_ > 0 || (dirty_frames_ > 0 && since >= kStateFrameMs) || since >= kIdleFrameMs;
+  const double state_interval = sources.empty() ? kStateFrameMs : 0;  // video plays at its own pace
+  const bool due = input_frames_ > 0 || (dirty_frames_ > 0 && since >= state_interval) || since >= kIdleFrameMs;
   if (!due) return;  // nothing new to show: save the CPU (and the battery)
   if (renderer_.busy() && since < kMaxWaitMs) return;  // the GPU is behind: draw at a later animation frame
   if (input_frames_ > 0) {
@@ -193,7 +207,8 @@ void App::frame() {
   feedTextInput();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
-  for (const core::Intent& intent : ui_.draw(controller_.state())) controller_.apply(intent);
+  const std::vector<ui::VideoTile> tiles = videos_.update(sources);
+  for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
   ImGui::Render();
   // Is a text field active now, at the end of this frame? (io.WantTextInput lags a frame behind.)
   const ImGuiContext& g = *ImGui::GetCurrentContext();

@@ -11,6 +11,7 @@
 #include "canvas_view.hpp"
 #include "gl_renderer.hpp"
 #include "text_input.hpp"
+#include "video_textures.hpp"
 #include "controller.hpp"
 #include "ui.hpp"
 
@@ -44,6 +45,7 @@ class App {
   const core::Controller& controller() const { return controller_; }
   const FrameStats& stats() const { return stats_; }
   const bridge::CanvasMetrics& metrics() const { return metrics_; }
+  const VideoTextures& videos() const { return videos_; }
 
   // Something the UI shows changed: draw again soon (the loop skips frames while nothing happens).
   void markDirty() { dirty_frames_ = kStateFrames; }
@@ -56,6 +58,7 @@ class App {
   static void tickThunk(void* self);
   void frame();
   void feedTextInput();
+  std::vector<VideoTextures::Source> videoSources();
   bool followCanvas();  // true when the size or pixel ratio changed
 
   bridge::BrowserPorts ports_;  // before the controller, which uses it
@@ -64,6 +67,7 @@ class App {
   bridge::CanvasView canvas_;
   bridge::CanvasMetrics metrics_;
   GlRenderer renderer_;
+  VideoTextures videos_;
   FrameStats stats_;
   std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
   std::unique_ptr<bridge::TextInput> text_input_;

@@ -98,8 +98,8 @@ class RoomApi {
     self.set("username", who.username);
     self.set("room", who.room);
     self.set("media", std::string(core::toString(who.media)));
-    self.set("camera", false);
-    self.set("microphone", false);
+    self.set("camera", s.camera);
+    self.set("microphone", s.microphone);
     val peers = val::array();
     for (const core::PeerView& p : s.peers) {
       val v = val::object();
@@ -109,9 +109,9 @@ class RoomApi {
       v.set("channel", p.channel);
       v.set("present", p.present);
       v.set("pending", p.pending);
-      v.set("video", false);
-      v.set("audio", false);
-      v.set("framesDrawn", 0);
+      v.set("video", p.video);
+      v.set("audio", p.audio);
+      v.set("framesDrawn", static_cast<double>(app_.videos().framesDrawn(p.username)));
       peers.call<void>("push", v);
     }
     val messages = val::array();
@@ -156,6 +156,7 @@ class RoomApi {
     ui.set("width", m.css_width);
     ui.set("height", m.css_height);
     ui.set("pixelRatio", m.pixel_ratio);
+    ui.set("lastUploadMs", app_.videos().lastUploadMs());
     ui.set("screen", std::string(s.screen == core::Screen::kRoom ? "room" : "join"));
     val out = val::object();
     out.set("self", self);

@@ -37,10 +37,25 @@ class OwnedPeer : public PeerConnection {
 }  // namespace
 
 BrowserPorts::BrowserPorts() {
-  for (Target t : {kSocket, kPeer, kHttp, kChannel}) setRouter(t, this);
+  for (Target t : {kSocket, kPeer, kHttp, kChannel, kMedia}) setRouter(t, this);
 }
 BrowserPorts::~BrowserPorts() {
-  for (Target t : {kSocket, kPeer, kHttp, kChannel}) setRouter(t, nullptr);
+  for (Target t : {kSocket, kPeer, kHttp, kChannel, kMedia}) setRouter(t, nullptr);
+  releaseMedia();
+}
+
+void BrowserPorts::requestMedia(bool video, bool audio) { helper("imroomGetMedia")(video, audio); }
+
+void BrowserPorts::releaseMedia() { helper("imroomStopMedia")(); }
+
+val BrowserPorts::localVideo() const {
+  val v = val::module_property("imroomLocalVideo");
+  return v.isUndefined() ? val::null() : v;
+}
+
+val BrowserPorts::remoteVideo(int peer_id) const {
+  auto it = peers_.find(peer_id);
+  return it == peers_.end() ? val::null() : it->second->video();
 }
 
 double BrowserPorts::nowMs() { return val::global("Date").call<double>("now"); }
@@ -94,6 +109,10 @@ void BrowserPorts::onBrowserEvent(int target, int id, const std::string& kind, c
       }
       break;  // "error" is always followed by "close"
     }
+    case kMedia:
+      controller_->onMedia(kind == "ok", ev["video"].isTrue(), ev["audio"].isTrue(), stringOf(ev, "name"),
+                           stringOf(ev, "message"));
+      break;
     case kPeer:
     case kChannel: {
       auto it = peers_.find(id);

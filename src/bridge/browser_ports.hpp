@@ -25,6 +25,11 @@ class BrowserPorts : public core::Ports, public EventRouter {
   void postJson(int request_id, const std::string& url, const std::string& body) override;
   std::unique_ptr<core::SocketPort> openSocket(int socket_id, const std::string& url) override;
   std::unique_ptr<core::PeerPort> createPeer(int peer_id, const std::string& config_json) override;
+  void requestMedia(bool video, bool audio) override;
+  void releaseMedia() override;
+  // The hidden <video> elements behind the tiles (null when there is none).
+  emscripten::val localVideo() const;
+  emscripten::val remoteVideo(int peer_id) const;
 
   void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
 

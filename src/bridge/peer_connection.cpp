@@ -18,13 +18,16 @@ PeerConnection::PeerConnection(int id, const std::string& config_json) : id_(id)
   pc_.set("onconnectionstatechange", handler(kPeer, id_, "connectionstate"));
   pc_.set("oniceconnectionstatechange", handler(kPeer, id_, "iceconnectionstate"));
   pc_.set("ondatachannel", handler(kPeer, id_, "datachannel"));
+  pc_.set("ontrack", handler(kPeer, id_, "track"));
 }
 
 PeerConnection::~PeerConnection() {
   channel_.close();
+  helper("imroomRemoveElement")(video_);
+  helper("imroomRemoveElement")(audio_);
   if (pc_.isNull()) return;
   for (const char* name : {"onnegotiationneeded", "onicecandidate", "onconnectionstatechange",
-                           "oniceconnectionstatechange", "ondatachannel"})
+                           "oniceconnectionstatechange", "ondatachannel", "ontrack"})
     pc_.set(name, val::null());
   helper("imroomCall")(pc_, std::string("close"));
 }
@@ -62,6 +65,14 @@ void PeerConnection::addIceCandidate(const core::IceCandidate& c) {
 void PeerConnection::restartIce() { helper("imroomCall")(pc_, std::string("restartIce")); }
 
 bool PeerConnection::sendOnChannel(const std::string& text) { return channel_.send(text); }
+
+void PeerConnection::addLocalMedia() {
+  val stream = val::module_property("imroomLocal");
+  if (stream.isUndefined() || stream.isNull() || pc_.isNull()) return;
+  val tracks = stream.call<val>("getTracks");
+  const int n = tracks["length"].as<int>();
+  for (int i = 0; i < n; ++i) helper("imroomCall")(pc_, std::string("addTrack"), tracks[i], stream);
+}
 
 std::optional<core::PeerEvent> PeerConnection::translate(int target, const std::string& kind, const val& ev) {
   using K = core::PeerEvent::Kind;
@@ -102,6 +113,17 @@ std::optional<core::PeerEvent> PeerConnection::translate(int target, const std::
   } else if (kind == "iceconnectionstate") {
     out.kind = K::kIceConnectionState;
     out.text = stringOf(pc_, "iceConnectionState", "new");
+  } else if (kind == "track") {
+    val track = ev["track"];
+    val streams = ev["streams"];
+    val stream = streams.isUndefined() || streams["length"].as<int>() == 0
+                     ? val::global("MediaStream").new_(val::array())
+                     : streams[0];
+    if (streams.isUndefined() || streams["length"].as<int>() == 0) stream.call<void>("addTrack", track);
+    out.kind = K::kRemoteTrack;
+    out.text = stringOf(track, "kind");
+    if (out.text == "video" && video_.isNull()) video_ = helper("imroomVideoElement")(stream);
+    if (out.text == "audio" && audio_.isNull()) audio_ = helper("imroomAudioElement")(stream);
   } else if (kind == "datachannel") {
     channel_.attach(id_, ev["channel"]);
     out.kind = K::kChannelState;

@@ -24,6 +24,9 @@ class PeerConnection : public core::PeerPort {
   void addIceCandidate(const core::IceCandidate& c) override;
   void restartIce() override;
   bool sendOnChannel(const std::string& text) override;
+  void addLocalMedia() override;
+  // The hidden <video> playing this peer's camera (null until a video track arrived).
+  const emscripten::val& video() const { return video_; }
 
   // Turns a browser event of this connection (target kPeer or kChannel) into what the core understands.
   std::optional<core::PeerEvent> translate(int target, const std::string& kind, const emscripten::val& event);
@@ -34,6 +37,8 @@ class PeerConnection : public core::PeerPort {
   int id_;
   emscripten::val pc_ = emscripten::val::null();
   DataChannel channel_;
+  emscripten::val video_ = emscripten::val::null();
+  emscripten::val audio_ = emscripten::val::null();
 };
 
 }  // namespace imroom::bridge

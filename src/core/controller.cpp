@@ -138,6 +138,9 @@ void Controller::leave(const std::string& why) {
   outbox_.clear();
   if (state_.signaling != SignalingState::kClosed) signaling_->stop();
   state_.signaling = SignalingState::kClosed;
+  if (state_.joined.media != MediaKind::kText) ports_->releaseMedia();
+  media_ready_ = false;
+  state_.camera = state_.microphone = false;
   state_.screen = Screen::kJoin;
   if (!why.empty()) state_.status = {StatusKind::kInfo, why};
   refreshPeers();

@@ -80,6 +80,8 @@ class Ports {
   virtual std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) = 0;
   // Asks for the camera and/or microphone (getUserMedia); completes with Controller::onMedia.
   virtual void requestMedia(bool video, bool audio) = 0;
+  // Stops the camera and microphone (leaving the room).
+  virtual void releaseMedia() = 0;
   // A peer connection configured with `config_json` ({"iceServers":[…]}); its events come back with `peer_id`.
   virtual std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) = 0;
 };

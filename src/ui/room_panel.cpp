@@ -6,6 +6,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "tile_layout.hpp"
+
 namespace imroom::ui {
 
 namespace {
@@ -72,7 +74,8 @@ std::string keyOf(const core::ChatMessage& m) { return m.from + '\x1f' + m.id; }
 
 }  // namespace
 
-void RoomPanel::draw(const core::AppState& state, std::vector<core::Intent>& out) {
+void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& tiles,
+                     std::vector<core::Intent>& out) {
   // A private conversation with someone who left falls back to the room.
   if (!conversation_.empty() &&
       std::none_of(state.peers.begin(), state.peers.end(), [&](const core::PeerView& p) { return p.username == conversation_; }))
@@ -95,6 +98,7 @@ void RoomPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   if (narrow && ImGui::CollapsingHeader("Members and events")) {
     drawPeers(state, out, body * 0.35f);
   }
+  if (!tiles.empty()) drawVideo(state, tiles, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.6f));
   drawChat(state, out);
   ImGui::EndChild();
   drawStatusBar(state);
@@ -103,6 +107,46 @@ void RoomPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
     viewing_sent_ = conversation_;
     out.push_back(core::ViewConversation{conversation_, true});
   }
+}
+
+void RoomPanel::drawVideo(const core::AppState& state, const std::vector<VideoTile>& tiles, float height) {
+  ImGui::BeginChild("video", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 area = ImGui::GetContentRegionAvail();
+  core::TileLayoutOptions options;
+  options.gap = ImGui::GetStyle().ItemSpacing.x;
+  for (std::size_t i = 0; i < tiles.size(); ++i)
+    if (!pinned_.empty() && tiles[i].user == pinned_) options.pinned = static_cast<int>(i);
+  std::vector<core::TileRect> rects = core::layoutTiles(static_cast<int>(tiles.size()), area.x, area.y, options);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (std::size_t i = 0; i < tiles.size() && i < rects.size(); ++i) {
+    const VideoTile& t = tiles[i];
+    const core::TileRect& r = rects[i];
+    const ImVec2 a(origin.x + r.x, origin.y + r.y), b(a.x + r.w, a.y + r.h);
+    draw->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_ChildBg), 6.0f);
+    // The picture keeps its own aspect ratio inside the tile (letterboxed), never stretched.
+    float w = r.w, h = r.w / std::max(0.1f, t.aspect);
+    if (h > r.h) {
+      h = r.h;
+      w = r.h * t.aspect;
+    }
+    const ImVec2 pa(a.x + (r.w - w) * 0.5f, a.y + (r.h - h) * 0.5f);
+    if (t.texture) draw->AddImageRounded(t.texture, pa, ImVec2(pa.x + w, pa.y + h), ImVec2(0, 0), ImVec2(1, 1),
+                                          IM_COL32_WHITE, 6.0f);
+    const std::string label = t.self ? t.user + " (you)" : t.user;
+    const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    const ImVec2 la(a.x + 8, b.y - size.y - 12);
+    draw->AddRectFilled(ImVec2(la.x - 4, la.y - 2), ImVec2(la.x + size.x + 4, la.y + size.y + 2), IM_COL32(0, 0, 0, 150), 4.0f);
+    draw->AddText(la, IM_COL32_WHITE, label.c_str());
+    ImGui::SetCursorScreenPos(a);
+    ImGui::PushID(t.user.c_str());
+    if (ImGui::InvisibleButton("tile", ImVec2(std::max(1.0f, r.w), std::max(1.0f, r.h))))
+      pinned_ = pinned_ == t.user ? std::string() : t.user;  // click: pin large, click again: back to the grid
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip(pinned_ == t.user ? "Click to unpin" : "Click to show large");
+    ImGui::PopID();
+  }
+  (void)state;
+  ImGui::EndChild();
 }
 
 void RoomPanel::drawPeers(const core::AppState& state, std::vector<core::Intent>& out, float height) {

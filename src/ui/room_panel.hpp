@@ -3,6 +3,8 @@
 // cached line heights).
 #pragma once
 
+#include <imgui.h>
+
 #include <array>
 #include <string>
 #include <unordered_map>
@@ -13,9 +15,17 @@
 
 namespace imroom::ui {
 
+// A video the app has in a texture: the local preview or a member's camera.
+struct VideoTile {
+  std::string user;
+  ImTextureID texture = nullptr;
+  float aspect = 4.0f / 3.0f;  // width / height of the picture
+  bool self = false;
+};
+
 class RoomPanel {
  public:
-  void draw(const core::AppState& state, std::vector<core::Intent>& out);
+  void draw(const core::AppState& state, const std::vector<VideoTile>& tiles, std::vector<core::Intent>& out);
 
   // For tests: the conversation on screen ("" = the room) and the text in the input.
   const std::string& conversation() const { return conversation_; }
@@ -27,6 +37,7 @@ class RoomPanel {
   void drawChat(const core::AppState& state, std::vector<core::Intent>& out);
   void drawLog(const core::AppState& state);
   void drawStatusBar(const core::AppState& state);
+  void drawVideo(const core::AppState& state, const std::vector<VideoTile>& tiles, float height);
   float lineHeight(const core::ChatMessage& m, float width);
 
   std::array<char, core::kMaxChatBytes + 1> input_{};
@@ -36,6 +47,7 @@ class RoomPanel {
   std::size_t last_count_ = 0;      // messages seen last frame (to follow new ones)
   float wrap_width_ = -1;
   std::unordered_map<std::string, float> heights_;  // message key → height at wrap_width_
+  std::string pinned_;  // the member whose tile is shown large ("" = none)
   std::string copied_note_;
   double copied_at_ = -100;
 };

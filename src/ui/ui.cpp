@@ -4,7 +4,7 @@
 
 namespace imroom::ui {
 
-std::vector<core::Intent> Ui::draw(const core::AppState& state) {
+std::vector<core::Intent> Ui::draw(const core::AppState& state, const std::vector<VideoTile>& tiles) {
   std::vector<core::Intent> intents;
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -18,7 +18,7 @@ std::vector<core::Intent> Ui::draw(const core::AppState& state) {
   ImGui::PopStyleVar();
   switch (state.screen) {
     case core::Screen::kJoin: join_.draw(state, intents); break;
-    case core::Screen::kRoom: room_.draw(state, intents); break;
+    case core::Screen::kRoom: room_.draw(state, tiles, intents); break;
   }
   ImGui::End();
   return intents;

@@ -12,7 +12,7 @@ namespace imroom::ui {
 class Ui {
  public:
   // Call between ImGui::NewFrame() and ImGui::Render(). Returns what the user asked for this frame.
-  std::vector<core::Intent> draw(const core::AppState& state);
+  std::vector<core::Intent> draw(const core::AppState& state, const std::vector<VideoTile>& tiles = {});
 
  private:
   JoinPanel join_;

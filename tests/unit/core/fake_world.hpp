@@ -28,6 +28,8 @@ class Member : public Ports {
   std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) override;
   std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) override;
   void requestMedia(bool video, bool audio) override;
+  void releaseMedia() override { media_released = true; }
+  bool media_released = false;
   bool media_granted = true;
 
   void join() {

@@ -1,0 +1,88 @@
+#include "video_textures.hpp"
+
+#include <GLES3/gl3.h>
+#include <emscripten/emscripten.h>
+
+#include <cstdint>
+#include <set>
+
+#include "event_router.hpp"
+
+namespace imroom::app {
+
+using emscripten::val;
+
+namespace {
+double presentedFrames(const val& video) {
+  val n = video["imroomFrames"];
+  return n.isNumber() ? n.as<double>() : -1;
+}
+}  // namespace
+
+VideoTextures::~VideoTextures() {
+  for (auto& [k, t] : textures_) glDeleteTextures(1, &t.name);
+}
+
+bool VideoTextures::hasNewFrames(const std::vector<Source>& sources) const {
+  for (const Source& s : sources) {
+    if (s.video.isNull() || s.video.isUndefined()) continue;
+    const double presented = presentedFrames(s.video);
+    auto it = textures_.find(key(s));
+    if (presented < 0 || it == textures_.end() || it->second.presented != presented) return true;
+  }
+  return false;
+}
+
+std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sources) {
+  const double started = emscripten_get_now();
+  std::vector<ui::VideoTile> tiles;
+  std::set<std::string> alive;
+  val upload = bridge::helper("imroomUploadVideo");
+  for (const Source& s : sources) {
+    if (s.video.isNull() || s.video.isUndefined()) continue;
+    const std::string k = key(s);
+    alive.insert(k);
+    Texture& t = textures_[k];
+    if (!t.name) {
+      glGenTextures(1, &t.name);
+      glBindTexture(GL_TEXTURE_2D, t.name);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    }
+    const double presented = presentedFrames(s.video);
+    if (presented < 0 || presented != t.presented) {
+      const int size = upload(t.name, s.video, t.width, t.height).as<int>();
+      if (size > 0) {
+        t.width = size / 65536;
+        t.height = size % 65536;
+        t.presented = presented;
+        ++t.uploads;
+      }
+    }
+    if (t.width > 0 && t.height > 0) {
+      tiles.push_back(ui::VideoTile{s.user, reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.name)),
+                                    static_cast<float>(t.width) / static_cast<float>(t.height), s.self});
+    } else {
+      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self});  // connecting: an empty tile
+    }
+  }
+  for (auto it = textures_.begin(); it != textures_.end();) {
+    if (alive.count(it->first)) {
+      ++it;
+      continue;
+    }
+    glDeleteTextures(1, &it->second.name);  // the member left or turned the camera off
+    it = textures_.erase(it);
+  }
+  last_upload_ms_ = emscripten_get_now() - started;
+  return tiles;
+}
+
+long VideoTextures::framesDrawn(const std::string& user) const {
+  auto it = textures_.find("peer:" + user);
+  return it == textures_.end() ? 0 : it->second.uploads;
+}
+
+}  // namespace imroom::app

@@ -1,0 +1,91 @@
+// Video rooms in a real Chromium with the fake camera and microphone: the camera is asked for on join, its
+// tracks go to every peer connection, and each remote camera is drawn as an ImGui tile from a WebGL texture.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
+import { decodePng } from "./lib/png.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openMember(username, room, media) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}?room=${room}&name=${username}&media=${media}`);
+  await waitForFrames(page, 1);
+  return { username, context, page, errors };
+}
+
+// How many pixels differ between two screenshots inside a rectangle.
+function changedPixels(a, b, x0, y0, w, h) {
+  let n = 0;
+  for (let y = y0; y < y0 + h; y++) {
+    for (let x = x0; x < x0 + w; x++) {
+      const i = (y * a.width + x) * 4;
+      if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 24) n++;
+    }
+  }
+  return n;
+}
+
+test("two members with cameras see each other: remote tiles are drawn and keep changing", async () => {
+  const room = `video-${process.pid}`;
+  const ann = await openMember("ann", room, "video");
+  const bob = await openMember("bob", room, "video");
+  await ann.page.evaluate(() => window.imroom.join());
+  await bob.page.evaluate(() => window.imroom.join());
+  for (const m of [ann, bob]) {
+    await m.page.waitForFunction(() => {
+      const s = window.imroom.state();
+      return s.self.camera && s.peers.length === 1 && s.peers[0].video && s.peers[0].framesDrawn > 5;
+    }, null, { timeout: 20_000 });
+  }
+  const before = await ann.page.evaluate(() => window.imroom.state().peers[0].framesDrawn);
+  const shot1 = decodePng(await ann.page.screenshot());
+  await ann.page.waitForTimeout(700);
+  const shot2 = decodePng(await ann.page.screenshot());
+  const after = await ann.page.evaluate(() => window.imroom.state().peers[0].framesDrawn);
+  assert.ok(after > before, `framesDrawn grows (${before} → ${after})`);
+  // The tiles sit side by side above the chat: bob's is the right-hand one. The fake camera animates.
+  const changed = changedPixels(shot1, shot2, 660, 80, 300, 200);
+  assert.ok(changed > 500, `bob's tile changes over time (${changed} pixels)`);
+  writeFileSync(artifactPath("video-room-2.png"), await ann.page.screenshot());
+  // Chat still works beside the video.
+  await bob.page.evaluate(() => window.imroom.send("nice camera"));
+  await ann.page.waitForFunction(() => window.imroom.state().messages.some((m) => m.text === "nice camera"));
+  assert.deepEqual(ann.errors, []);
+  assert.deepEqual(bob.errors, []);
+  // Leaving removes the tile, its texture and its hidden video element.
+  await bob.page.evaluate(() => window.imroom.leave());
+  await ann.page.waitForFunction(() => window.imroom.state().peers.length === 0, null, { timeout: 5_000 });
+  await ann.page.waitForFunction(() => document.querySelectorAll("video").length === 1);  // ann's own preview
+  assert.equal(await bob.page.evaluate(() => document.querySelectorAll("video").length), 0, "bob's camera is off");
+  await ann.context.close();
+  await bob.context.close();
+});
+
+test("a text-only member sees a video member's camera", async () => {
+  const room = `mixed-${process.pid}`;
+  const ann = await openMember("ann", room, "text");
+  const bob = await openMember("bob", room, "video");
+  await ann.page.evaluate(() => window.imroom.join());
+  await bob.page.evaluate(() => window.imroom.join());
+  await ann.page.waitForFunction(() => {
+    const s = window.imroom.state();
+    return s.peers.length === 1 && s.peers[0].video && s.peers[0].framesDrawn > 5;
+  }, null, { timeout: 20_000 });
+  const s = await ann.page.evaluate(() => window.imroom.state());
+  assert.equal(s.self.camera, false);
+  writeFileSync(artifactPath("video-room-mixed.png"), await ann.page.screenshot());
+  await ann.context.close();
+  await bob.context.close();
+});
