@@ -153,6 +153,10 @@
       if (result.error) throw new Error(result.error);
       return result.id;
     }
+    // Camera and microphone on or off. Turning the camera on in a room joined as text asks for it and adds it
+    // to every connection; off keeps the connection's place for it and shows the others a placeholder.
+    setCamera(on) { this._live().setCamera(!!on); }
+    setMicrophone(on) { this._live().setMicrophone(!!on); }
     // Leaves the room (the instance stays and can join again).
     leave() {
       this._live().leave();

@@ -88,13 +88,28 @@ Module["imroomGetMedia"] = function (video, audio) {
     return;
   }
   const constraints = { audio, video: video ? { width: { ideal: 640 }, height: { ideal: 480 } } : false };
-  navigator.mediaDevices.getUserMedia(constraints).then((stream) => {
-    if (Module["imroomLocal"]) Module["imroomLocal"].getTracks().forEach((t) => t.stop());
-    Module["imroomRemoveElement"](Module["imroomLocalVideo"]);
+  navigator.mediaDevices.getUserMedia(constraints).then((got) => {
+    // Added to what the page already sends: turning the camera on keeps the microphone going.
+    const stream = Module["imroomLocal"] || new MediaStream();
+    got.getTracks().forEach((t) => stream.addTrack(t));
     Module["imroomLocal"] = stream;
-    Module["imroomLocalVideo"] = stream.getVideoTracks().length ? Module["imroomVideoElement"](stream) : null;
+    if (stream.getVideoTracks().length && !Module["imroomLocalVideo"]) {
+      Module["imroomLocalVideo"] = Module["imroomVideoElement"](stream);
+    }
     ok({ video: stream.getVideoTracks().length > 0, audio: stream.getAudioTracks().length > 0 });
   }, (e) => err({ name: (e && e.name) || "Error", message: (e && e.message) || String(e) }));
+};
+Module["imroomSetTrackEnabled"] = function (kind, enabled) {
+  const stream = Module["imroomLocal"];
+  if (!stream) return;
+  stream.getTracks().forEach((t) => { if (t.kind === kind) t.enabled = enabled; });
+};
+// Adds the local tracks a connection does not send yet.
+Module["imroomAddTracks"] = function (pc) {
+  const stream = Module["imroomLocal"];
+  if (!stream) return;
+  const sent = new Set(pc.getSenders().map((s) => s.track).filter((t) => t));
+  stream.getTracks().forEach((t) => { if (!sent.has(t)) pc.addTrack(t, stream); });
 };
 Module["imroomStopMedia"] = function () {
   if (Module["imroomLocal"]) Module["imroomLocal"].getTracks().forEach((t) => t.stop());

@@ -140,9 +140,16 @@ std::vector<VideoTextures::Source> App::videoSources() {
   std::vector<VideoTextures::Source> out;
   const core::AppState& s = controller_.state();
   if (s.screen != core::Screen::kRoom) return out;
-  if (s.camera) out.push_back({s.joined.username, ports_.localVideo(), true});
-  for (const core::PeerView& p : s.peers)
+  const bool any_video = s.camera || std::any_of(s.peers.begin(), s.peers.end(), [](const core::PeerView& p) {
+                           return p.video || p.camera_off;
+                         });
+  if (!any_video) return out;  // a text room: no video area at all
+  // Off cameras stay in the grid as placeholders (a null video).
+  out.push_back({s.joined.username, s.camera ? ports_.localVideo() : emscripten::val::null(), true});
+  for (const core::PeerView& p : s.peers) {
     if (p.video && p.peer_id) out.push_back({p.username, ports_.remoteVideo(p.peer_id), false});
+    else if (p.camera_off) out.push_back({p.username, emscripten::val::null(), false});
+  }
   return out;
 }
 

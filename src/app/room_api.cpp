@@ -76,6 +76,8 @@ class RoomApi {
   }
 
   void leave() { app_.controller().apply(core::Leave{}); }
+  void setCamera(bool on) { app_.controller().apply(core::SetCamera{on}); }
+  void setMicrophone(bool on) { app_.controller().apply(core::SetMicrophone{on}); }
 
   // {id} or {error}.
   val send(std::string text, std::string to) {
@@ -111,6 +113,8 @@ class RoomApi {
       v.set("pending", p.pending);
       v.set("video", p.video);
       v.set("audio", p.audio);
+      v.set("cameraOff", p.camera_off);
+      v.set("muted", p.muted);
       v.set("framesDrawn", static_cast<double>(app_.videos().framesDrawn(p.username)));
       peers.call<void>("push", v);
     }
@@ -193,6 +197,8 @@ EMSCRIPTEN_BINDINGS(imroom) {
       .function("setListener", &RoomApi::setListener)
       .function("join", &RoomApi::join)
       .function("leave", &RoomApi::leave)
+      .function("setCamera", &RoomApi::setCamera)
+      .function("setMicrophone", &RoomApi::setMicrophone)
       .function("send", &RoomApi::send)
       .function("state", &RoomApi::state);
 }

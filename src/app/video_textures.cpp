@@ -39,7 +39,10 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
   std::set<std::string> alive;
   val upload = bridge::helper("imroomUploadVideo");
   for (const Source& s : sources) {
-    if (s.video.isNull() || s.video.isUndefined()) continue;
+    if (s.video.isNull() || s.video.isUndefined()) {
+      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self, true});  // camera off: a placeholder
+      continue;
+    }
     const std::string k = key(s);
     alive.insert(k);
     Texture& t = textures_[k];
@@ -63,9 +66,9 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
     }
     if (t.width > 0 && t.height > 0) {
       tiles.push_back(ui::VideoTile{s.user, reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.name)),
-                                    static_cast<float>(t.width) / static_cast<float>(t.height), s.self});
+                                    static_cast<float>(t.width) / static_cast<float>(t.height), s.self, false});
     } else {
-      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self});  // connecting: an empty tile
+      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self, false});  // no frame yet
     }
   }
   for (auto it = textures_.begin(); it != textures_.end();) {

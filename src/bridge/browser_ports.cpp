@@ -46,6 +46,10 @@ BrowserPorts::~BrowserPorts() {
 
 void BrowserPorts::requestMedia(bool video, bool audio) { helper("imroomGetMedia")(video, audio); }
 
+void BrowserPorts::setTrackEnabled(const std::string& kind, bool enabled) {
+  helper("imroomSetTrackEnabled")(kind, enabled);
+}
+
 void BrowserPorts::releaseMedia() { helper("imroomStopMedia")(); }
 
 val BrowserPorts::localVideo() const {

@@ -27,6 +27,7 @@ class BrowserPorts : public core::Ports, public EventRouter {
   std::unique_ptr<core::PeerPort> createPeer(int peer_id, const std::string& config_json) override;
   void requestMedia(bool video, bool audio) override;
   void releaseMedia() override;
+  void setTrackEnabled(const std::string& kind, bool enabled) override;
   // The hidden <video> elements behind the tiles (null when there is none).
   emscripten::val localVideo() const;
   emscripten::val remoteVideo(int peer_id) const;

@@ -67,11 +67,8 @@ void PeerConnection::restartIce() { helper("imroomCall")(pc_, std::string("resta
 bool PeerConnection::sendOnChannel(const std::string& text) { return channel_.send(text); }
 
 void PeerConnection::addLocalMedia() {
-  val stream = val::module_property("imroomLocal");
-  if (stream.isUndefined() || stream.isNull() || pc_.isNull()) return;
-  val tracks = stream.call<val>("getTracks");
-  const int n = tracks["length"].as<int>();
-  for (int i = 0; i < n; ++i) helper("imroomCall")(pc_, std::string("addTrack"), tracks[i], stream);
+  if (pc_.isNull()) return;
+  helper("imroomCall")(val::module_property("imroomAddTracks"), std::string("call"), val::null(), pc_);
 }
 
 std::optional<core::PeerEvent> PeerConnection::translate(int target, const std::string& kind, const val& ev) {

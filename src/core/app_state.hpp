@@ -38,7 +38,9 @@ struct PeerView {
   bool present = true;             // the server lists the user in the room
   bool caller = false;             // this side called
   int pending = 0;                 // chat messages to this peer not yet acknowledged
-  bool video = false;              // receiving their camera
+  bool video = false;              // receiving their camera, and it is on
+  bool camera_off = false;         // they have a camera in this call but turned it off (a placeholder tile)
+  bool muted = false;              // they turned their microphone off
   bool audio = false;              // receiving their microphone
   int peer_id = 0;                 // the connection's id for the bridges (0 = none)
 };
@@ -83,11 +85,17 @@ struct SendChat {
   std::string text;
   std::string to;  // "" = everyone
 };
+struct SetCamera {
+  bool on = true;
+};
+struct SetMicrophone {
+  bool on = true;
+};
 struct ViewConversation {  // the chat panel shows this conversation ("" = the room); looking = visible
   std::string conversation;
   bool looking = true;
 };
 
-using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation>;
+using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation, SetCamera, SetMicrophone>;
 
 }  // namespace imroom::core

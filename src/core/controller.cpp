@@ -58,6 +58,10 @@ void Controller::apply(const Intent& intent) {
       state_.status = {StatusKind::kError, error};
       changed();
     }
+  } else if (const auto* cam = std::get_if<SetCamera>(&intent)) {
+    setCamera(cam->on);
+  } else if (const auto* mic = std::get_if<SetMicrophone>(&intent)) {
+    setMicrophone(mic->on);
   } else if (const auto* view = std::get_if<ViewConversation>(&intent)) {
     state_.chat.setViewing(view->conversation, view->looking);
     changed();
@@ -119,6 +123,7 @@ void Controller::join() {
   events.log = [this](const std::string& line) { log(line); };
   events.ice = [this](const std::string& config) { ice_config_ = config; };
   media_ready_ = false;
+  have_video_ = have_audio_ = false;
   state_.camera = state_.microphone = false;
   if (state_.joined.media != MediaKind::kText) {
     log(state_.joined.media == MediaKind::kVideo ? "asking for the camera and microphone" : "asking for the microphone");
@@ -138,8 +143,9 @@ void Controller::leave(const std::string& why) {
   outbox_.clear();
   if (state_.signaling != SignalingState::kClosed) signaling_->stop();
   state_.signaling = SignalingState::kClosed;
-  if (state_.joined.media != MediaKind::kText) ports_->releaseMedia();
+  if (media_ready_ || state_.joined.media != MediaKind::kText) ports_->releaseMedia();
   media_ready_ = false;
+  have_video_ = have_audio_ = false;
   state_.camera = state_.microphone = false;
   state_.screen = Screen::kJoin;
   if (!why.empty()) state_.status = {StatusKind::kInfo, why};
@@ -282,6 +288,7 @@ PeerSession* Controller::startSession(const std::string& user, const std::string
   };
   hooks.channelOpened = [this, user] {
     deliver(user);
+    sendMediaState(user);
     emit("peer", json{{"username", user}, {"event", "channel"}, {"channel", "open"}});
   };
   hooks.log = [this](std::string line) { log(std::move(line)); };
@@ -316,12 +323,60 @@ void Controller::onMedia(bool ok, bool video, bool audio, const std::string& err
     changed();
     return;
   }
+  const bool new_video = video && !have_video_, new_audio = audio && !have_audio_;
   media_ready_ = true;
-  state_.camera = video;
-  state_.microphone = audio;
+  have_video_ = video;
+  have_audio_ = audio;
+  if (new_video) state_.camera = true;  // a camera just granted is on; one already there keeps its switch
+  if (new_audio) state_.microphone = true;
   log(std::string("sending ") + (video && audio ? "camera and microphone" : video ? "camera" : "microphone"));
   for (auto& [user, session] : sessions_) session->addLocalMedia();  // renegotiates through perfect negotiation
+  sendMediaState("");
   changed();
+}
+
+// Camera on/off. Off keeps the track (and its place in the call) but sends nothing; the others are told, and
+// show a placeholder. On, for a member who joined without a camera, asks for one and renegotiates.
+void Controller::setCamera(bool on) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
+  if (on && !have_video_) {
+    log("asking for the camera");
+    ports_->requestMedia(true, false);
+    return;
+  }
+  if (!have_video_ || state_.camera == on) return;
+  state_.camera = on;
+  ports_->setTrackEnabled("video", on);
+  log(on ? "camera on" : "camera off");
+  sendMediaState("");
+  changed();
+}
+
+void Controller::setMicrophone(bool on) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
+  if (on && !have_audio_) {
+    log("asking for the microphone");
+    ports_->requestMedia(false, true);
+    return;
+  }
+  if (!have_audio_ || state_.microphone == on) return;
+  state_.microphone = on;
+  ports_->setTrackEnabled("audio", on);
+  log(on ? "microphone on" : "microphone muted");
+  sendMediaState("");
+  changed();
+}
+
+// {"media":{"video":…,"audio":…}}: what this member sends, to one member or to everyone (not acknowledged:
+// the latest state is sent again whenever a channel opens).
+void Controller::sendMediaState(const std::string& user) {
+  if (!media_ready_) return;
+  json payload{{"media", {{"video", have_video_ && state_.camera}, {"audio", have_audio_ && state_.microphone}}}};
+  if (!user.empty()) {
+    sendToPeer(user, payload);
+    return;
+  }
+  for (const auto& [u, session] : sessions_) sendToPeer(u, payload);
 }
 
 void Controller::onPeerEvent(int peer_id, const PeerEvent& event) {
@@ -411,6 +466,16 @@ void Controller::deliver(const std::string& user) {
 void Controller::onPeerPayload(const std::string& from, const json& payload) {
   if (const json* chat = jsonObject(payload, "chat")) {
     receiveChat(from, *chat);
+  } else if (const json* media = jsonObject(payload, "media")) {
+    auto it = sessions_.find(from);
+    if (it == sessions_.end()) return;
+    const bool video = jsonBool(*media, "video", true), audio = jsonBool(*media, "audio", true);
+    if (video != it->second->remoteCameraOn()) log(from + (video ? ": camera on" : ": camera off"));
+    if (audio != it->second->remoteMicOn()) log(from + (audio ? ": microphone on" : ": microphone muted"));
+    it->second->setRemoteMedia(video, audio);
+    refreshPeers();
+    emit("peer", json{{"username", from}, {"event", "media"}, {"video", video}, {"audio", audio}});
+    changed();
   } else if (payload.is_object() && payload.contains("ack")) {
     const std::string id = jsonString(payload, "ack");
     auto it = outbox_.find(from);
@@ -485,8 +550,10 @@ void Controller::refreshPeers() {
       v.ice = s->ice();
       v.channel = s->channel();
       v.caller = s->caller();
-      v.video = s->remoteVideo();
-      v.audio = s->remoteAudio();
+      v.video = s->remoteVideo() && s->remoteCameraOn();
+      v.camera_off = s->remoteVideo() && !s->remoteCameraOn();
+      v.audio = s->remoteAudio() && s->remoteMicOn();
+      v.muted = s->remoteAudio() && !s->remoteMicOn();
       v.peer_id = s->peerId();
     }
     auto q = outbox_.find(user);

@@ -76,6 +76,9 @@ class Controller {
   void onNegotiation(const std::string& from, const nlohmann::json& msg);
   void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"} or {"ack"}
   void receiveChat(const std::string& from, const nlohmann::json& chat);
+  void setCamera(bool on);
+  void setMicrophone(bool on);
+  void sendMediaState(const std::string& user);  // "" = to everyone
 
   PeerSession* startSession(const std::string& user, const std::string& sid, bool caller);
   void closeSession(const std::string& user);
@@ -98,6 +101,8 @@ class Controller {
   std::string ice_config_ = R"({"iceServers":[]})";
   bool announced_join_ = false;
   bool media_ready_ = false;
+  bool have_video_ = false;  // the local stream has a camera track
+  bool have_audio_ = false;  // … a microphone track
   int next_peer_id_ = 1;
   long next_message_ = 1;
   long next_sid_ = 1;

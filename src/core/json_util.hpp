@@ -18,6 +18,12 @@ inline double jsonNumber(const nlohmann::json& j, const char* key, double fallba
   return it != j.end() && it->is_number() ? it->get<double>() : fallback;
 }
 
+inline bool jsonBool(const nlohmann::json& j, const char* key, bool fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
 inline const nlohmann::json* jsonObject(const nlohmann::json& j, const char* key) {
   if (!j.is_object()) return nullptr;
   auto it = j.find(key);

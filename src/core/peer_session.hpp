@@ -43,6 +43,13 @@ class PeerSession {
   bool channelOpen() const { return channel_ == "open"; }
   bool remoteVideo() const { return remote_video_; }
   bool remoteAudio() const { return remote_audio_; }
+  // What the other side says it sends ({"media":{"video","audio"}} messages); on until told otherwise.
+  void setRemoteMedia(bool camera_on, bool mic_on) {
+    remote_camera_on_ = camera_on;
+    remote_mic_on_ = mic_on;
+  }
+  bool remoteCameraOn() const { return remote_camera_on_; }
+  bool remoteMicOn() const { return remote_mic_on_; }
   void addLocalMedia() { port_->addLocalMedia(); }
   // Gone for good: failed, or disconnected for long, while the server says the user is not in the room.
   bool dead(double now, bool present) const;
@@ -61,6 +68,8 @@ class PeerSession {
   std::string channel_ = "none";
   bool remote_video_ = false;
   bool remote_audio_ = false;
+  bool remote_camera_on_ = true;
+  bool remote_mic_on_ = true;
   double unhealthy_since_ = 0;   // when the connection became disconnected/failed (0 = healthy)
   double last_restart_ = 0;      // last ICE restart we asked for
 };

@@ -78,8 +78,11 @@ class Ports {
   virtual void postJson(int request_id, const std::string& url, const std::string& body) = 0;
   // Opens a WebSocket; its events come back with `socket_id`.
   virtual std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) = 0;
-  // Asks for the camera and/or microphone (getUserMedia); completes with Controller::onMedia.
+  // Asks for the camera and/or microphone (getUserMedia), adding them to what this page already sends;
+  // completes with Controller::onMedia telling what the page has now.
   virtual void requestMedia(bool video, bool audio) = 0;
+  // Turns the local camera ("video") or microphone ("audio") track on or off without renegotiating.
+  virtual void setTrackEnabled(const std::string& kind, bool enabled) = 0;
   // Stops the camera and microphone (leaving the room).
   virtual void releaseMedia() = 0;
   // A peer connection configured with `config_json` ({"iceServers":[…]}); its events come back with `peer_id`.

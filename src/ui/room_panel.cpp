@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cctype>
 #include <ctime>
 
 #include "tile_layout.hpp"
@@ -101,7 +102,7 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
   if (!tiles.empty()) drawVideo(state, tiles, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.6f));
   drawChat(state, out);
   ImGui::EndChild();
-  drawStatusBar(state);
+  drawStatusBar(state, out);
 
   if (viewing_sent_ != conversation_) {
     viewing_sent_ = conversation_;
@@ -123,7 +124,7 @@ void RoomPanel::drawVideo(const core::AppState& state, const std::vector<VideoTi
     const VideoTile& t = tiles[i];
     const core::TileRect& r = rects[i];
     const ImVec2 a(origin.x + r.x, origin.y + r.y), b(a.x + r.w, a.y + r.h);
-    draw->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_ChildBg), 6.0f);
+    draw->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg), 6.0f);
     // The picture keeps its own aspect ratio inside the tile (letterboxed), never stretched.
     float w = r.w, h = r.w / std::max(0.1f, t.aspect);
     if (h > r.h) {
@@ -131,8 +132,21 @@ void RoomPanel::drawVideo(const core::AppState& state, const std::vector<VideoTi
       w = r.h * t.aspect;
     }
     const ImVec2 pa(a.x + (r.w - w) * 0.5f, a.y + (r.h - h) * 0.5f);
-    if (t.texture) draw->AddImageRounded(t.texture, pa, ImVec2(pa.x + w, pa.y + h), ImVec2(0, 0), ImVec2(1, 1),
-                                          IM_COL32_WHITE, 6.0f);
+    if (t.texture) {
+      draw->AddImageRounded(t.texture, pa, ImVec2(pa.x + w, pa.y + h), ImVec2(0, 0), ImVec2(1, 1), IM_COL32_WHITE,
+                            6.0f);
+    } else {
+      // No picture (camera off, or the first frame still on its way): the member's initial in a circle.
+      const ImVec2 c(a.x + r.w * 0.5f, a.y + r.h * 0.45f);
+      const float radius = std::min(r.w, r.h) * 0.18f;
+      draw->AddCircleFilled(c, radius, ImGui::GetColorU32(kAccent), 32);
+      const char initial[2] = {t.user.empty() ? '?' : static_cast<char>(std::toupper(static_cast<unsigned char>(t.user[0]))), 0};
+      const ImVec2 is = ImGui::CalcTextSize(initial);
+      draw->AddText(ImVec2(c.x - is.x * 0.5f, c.y - is.y * 0.5f), IM_COL32_WHITE, initial);
+      const char* note = t.camera_off ? "camera off" : "connecting…";
+      const ImVec2 ns = ImGui::CalcTextSize(note);
+      draw->AddText(ImVec2(c.x - ns.x * 0.5f, c.y + radius + 6), ImGui::GetColorU32(kGrey), note);
+    }
     const std::string label = t.self ? t.user + " (you)" : t.user;
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     const ImVec2 la(a.x + 8, b.y - size.y - 12);
@@ -322,7 +336,13 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
   }
 }
 
-void RoomPanel::drawStatusBar(const core::AppState& state) {
+void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out) {
+  // Microphone and camera switches (a text-only member can start them mid-call).
+  if (ImGui::SmallButton(state.microphone ? "Mute" : "Unmute")) out.push_back(core::SetMicrophone{!state.microphone});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(state.microphone ? "Turn your microphone off" : "Turn your microphone on");
+  ImGui::SameLine();
+  if (ImGui::SmallButton(state.camera ? "Stop camera" : "Start camera")) out.push_back(core::SetCamera{!state.camera});
+  ImGui::SameLine();
   Words w = describe(state.signaling);
   dot(w.colour);
   ImGui::PushStyleColor(ImGuiCol_Text, w.colour);

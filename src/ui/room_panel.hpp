@@ -21,6 +21,7 @@ struct VideoTile {
   ImTextureID texture = nullptr;
   float aspect = 4.0f / 3.0f;  // width / height of the picture
   bool self = false;
+  bool camera_off = false;  // shown as a placeholder
 };
 
 class RoomPanel {
@@ -36,7 +37,7 @@ class RoomPanel {
   void drawEvents(const core::AppState& state);
   void drawChat(const core::AppState& state, std::vector<core::Intent>& out);
   void drawLog(const core::AppState& state);
-  void drawStatusBar(const core::AppState& state);
+  void drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out);
   void drawVideo(const core::AppState& state, const std::vector<VideoTile>& tiles, float height);
   float lineHeight(const core::ChatMessage& m, float width);
 

@@ -89,3 +89,33 @@ test("a text-only member sees a video member's camera", async () => {
   await ann.context.close();
   await bob.context.close();
 });
+
+test("camera off shows the others a placeholder within a second; a text-only member starts a camera mid-call", async () => {
+  const room = `switch-${process.pid}`;
+  const ann = await openMember("ann", room, "text");
+  const bob = await openMember("bob", room, "video");
+  await ann.page.evaluate(() => window.imroom.join());
+  await bob.page.evaluate(() => window.imroom.join());
+  await ann.page.waitForFunction(() => window.imroom.state().peers[0]?.framesDrawn > 3, null, { timeout: 20_000 });
+  const offAt = Date.now();
+  await bob.page.evaluate(() => window.imroom.setCamera(false));
+  await ann.page.waitForFunction(() => window.imroom.state().peers[0].cameraOff, null, { timeout: 1_000 });
+  const seenAfter = Date.now() - offAt;
+  assert.ok(seenAfter < 1_000, `placeholder after ${seenAfter} ms`);
+  assert.equal(await ann.page.evaluate(() => window.imroom.state().peers[0].video), false);
+  await ann.page.waitForTimeout(200);
+  writeFileSync(artifactPath("video-room-camera-off.png"), await ann.page.screenshot());
+  await bob.page.evaluate(() => window.imroom.setMicrophone(false));
+  await ann.page.waitForFunction(() => window.imroom.state().peers[0].muted, null, { timeout: 1_000 });
+  // ann joined as text and turns her camera on: the call is renegotiated and bob starts drawing her.
+  await ann.page.evaluate(() => window.imroom.setCamera(true));
+  await bob.page.waitForFunction(() => {
+    const p = window.imroom.state().peers[0];
+    return p.video && p.framesDrawn > 3;
+  }, null, { timeout: 15_000 });
+  assert.equal(await ann.page.evaluate(() => window.imroom.state().self.camera), true);
+  assert.deepEqual(ann.errors, []);
+  assert.deepEqual(bob.errors, []);
+  await ann.context.close();
+  await bob.context.close();
+});

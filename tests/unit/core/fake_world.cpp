@@ -198,7 +198,11 @@ std::unique_ptr<PeerPort> Member::createPeer(int peer_id, const std::string&) {
 
 void Member::requestMedia(bool video, bool audio) {
   world.queue.push_back([this, video, audio] {
-    if (media_granted) controller.onMedia(true, video, audio, "", "");
+    if (media_granted) {
+      has_video = has_video || video;
+      has_audio = has_audio || audio;
+      controller.onMedia(true, has_video, has_audio, "", "");
+    }
     else controller.onMedia(false, false, false, "NotAllowedError", "Permission denied");
   });
 }

@@ -29,8 +29,11 @@ class Member : public Ports {
   std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) override;
   void requestMedia(bool video, bool audio) override;
   void releaseMedia() override { media_released = true; }
+  void setTrackEnabled(const std::string& kind, bool enabled) override { track_enabled[kind] = enabled; }
+  std::map<std::string, bool> track_enabled;
   bool media_released = false;
   bool media_granted = true;
+  bool has_video = false, has_audio = false;  // what the fake local stream holds
 
   void join() {
     controller.apply(EditForm{JoinForm{name, room, MediaKind::kText}});

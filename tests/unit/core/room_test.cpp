@@ -239,6 +239,39 @@ TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
   EXPECT_EQ(ann.controller.state().peers[0].channel, "open") << "media and chat on one connection";
 }
 
+TEST(Room, CameraOffAndMuteAreShownToTheOthers) {
+  World w;
+  Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
+  ann.join();
+  w.run();
+  bob.controller.apply(EditForm{JoinForm{"bob", "lobby", MediaKind::kVideo}});
+  bob.controller.apply(Join{});
+  w.advance(500, {&ann, &bob});
+  ASSERT_TRUE(ann.controller.state().peers[0].video);
+  bob.controller.apply(SetCamera{false});
+  bob.controller.apply(SetMicrophone{false});
+  w.run();
+  EXPECT_FALSE(bob.track_enabled["video"]);
+  EXPECT_FALSE(bob.track_enabled["audio"]);
+  EXPECT_FALSE(ann.controller.state().peers[0].video);
+  EXPECT_TRUE(ann.controller.state().peers[0].camera_off) << "a placeholder, not a vanished tile";
+  EXPECT_TRUE(ann.controller.state().peers[0].muted);
+  bob.controller.apply(SetCamera{true});
+  w.run();
+  EXPECT_TRUE(ann.controller.state().peers[0].video);
+  EXPECT_FALSE(ann.controller.state().peers[0].camera_off);
+}
+
+TEST(Room, ATextOnlyMemberTurnsTheCameraOnMidCall) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  EXPECT_FALSE(ms[0]->controller.state().peers[0].video);
+  ms[1]->controller.apply(SetCamera{true});
+  w.advance(500, all(ms));
+  EXPECT_TRUE(ms[1]->controller.state().camera);
+  EXPECT_TRUE(ms[0]->controller.state().peers[0].video) << "renegotiated: ann receives bob's camera";
+}
+
 TEST(Room, DeniedMediaLeavesTheMemberInTheRoomTextOnly) {
   World w;
   Member bob(w, "bob", "lobby");
