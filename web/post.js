@@ -168,3 +168,31 @@ Module["imroomUploadVideo"] = function (tex, video, w, h) {
   }
   return video.videoWidth * 65536 + video.videoHeight;
 };
+// Caps what the camera sends on one connection (the mesh shares the uplink): maxBitrate and
+// scaleResolutionDownBy on its video senders, now and again whenever a negotiation completes (a sender's
+// encodings exist only once negotiated). A rejected setParameters is reported through `failed`.
+Module["imroomVideoBudget"] = function (pc, bps, scale, failed) {
+  pc.imroomBudget = { bps, scale };
+  const apply = () => {
+    const b = pc.imroomBudget;
+    try {
+      pc.getSenders().forEach((s) => {
+        if (!s.track || s.track.kind !== "video") return;
+        const p = s.getParameters();
+        if (!p.encodings || !p.encodings.length) return;
+        const e = p.encodings[0];
+        if (e.maxBitrate === b.bps && e.scaleResolutionDownBy === b.scale) return;
+        e.maxBitrate = b.bps;
+        e.scaleResolutionDownBy = b.scale;
+        s.setParameters(p).catch(failed);
+      });
+    } catch (e) {
+      failed(e);  // a closed connection
+    }
+  };
+  if (!pc.imroomBudgetHooked) {
+    pc.imroomBudgetHooked = true;
+    pc.addEventListener("signalingstatechange", () => { if (pc.signalingState === "stable") apply(); });
+  }
+  apply();
+};

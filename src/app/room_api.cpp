@@ -170,6 +170,8 @@ class RoomApi {
     out.set("errors", errors);
     out.set("events", events);  // the event log panel's lines
     out.set("pending", s.pending);
+    out.set("meshNotice", s.mesh_notice);
+    out.set("videoBudgetKbps", s.video_budget_kbps);
     out.set("unread", s.chat.unreadTotal());
     out.set("status", status);
     out.set("ui", ui);

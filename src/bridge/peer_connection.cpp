@@ -66,6 +66,11 @@ void PeerConnection::restartIce() { helper("imroomCall")(pc_, std::string("resta
 
 bool PeerConnection::sendOnChannel(const std::string& text) { return channel_.send(text); }
 
+void PeerConnection::setVideoBudget(int max_bitrate_bps, double scale_down) {
+  if (pc_.isNull()) return;
+  helper("imroomVideoBudget")(pc_, max_bitrate_bps, scale_down, handler(kPeer, id_, "budget_err"));
+}
+
 void PeerConnection::addLocalMedia() {
   if (pc_.isNull()) return;
   helper("imroomCall")(val::module_property("imroomAddTracks"), std::string("call"), val::null(), pc_);
@@ -137,6 +142,8 @@ std::optional<core::PeerEvent> PeerConnection::translate(int target, const std::
     return failed("setRemoteDescription");
   } else if (kind == "addice_err") {
     return failed("addIceCandidate");
+  } else if (kind == "budget_err") {
+    return failed("setParameters");
   } else {
     return std::nullopt;
   }

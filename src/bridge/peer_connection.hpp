@@ -25,6 +25,7 @@ class PeerConnection : public core::PeerPort {
   void restartIce() override;
   bool sendOnChannel(const std::string& text) override;
   void addLocalMedia() override;
+  void setVideoBudget(int max_bitrate_bps, double scale_down) override;
   // The hidden <video> playing this peer's camera (null until a video track arrived).
   const emscripten::val& video() const { return video_; }
 

@@ -73,6 +73,8 @@ struct AppState {
   bool camera = false;      // this member's camera is on (sent to the others)
   bool microphone = false;  // this member's microphone is on
   std::string share_link;  // the page's address with ?room= (empty when unknown)
+  std::string mesh_notice;  // set when the room has more cameras than a mesh carries well
+  int video_budget_kbps = 0;  // what this member's camera may send to each member (0 = no camera)
 };
 
 // What the UI (or the JS API) asks the controller to do.

@@ -27,6 +27,13 @@ json chatJson(const ChatMessage& m) {
 }
 }  // namespace
 
+MeshBudget meshBudget(int receivers) {
+  const int n = std::max(1, receivers);
+  const int bps = std::clamp(kUplinkBudgetBps / n, 150'000, 1'500'000);
+  const double scale = n <= 1 ? 1.0 : n <= 3 ? 1.5 : 2.0;  // 640×480 → 427×320 → 320×240
+  return MeshBudget{bps, scale};
+}
+
 Controller::Controller(JoinForm initial, Ports* ports, std::string server, BackoffPolicy backoff,
                        SignalingTimings timings)
     : ports_(ports), server_(std::move(server)), backoff_(backoff), timings_(timings) {
@@ -299,7 +306,10 @@ PeerSession* Controller::startSession(const std::string& user, const std::string
   closeSession(user);
   sessions_[user] = std::move(session);
   peer_users_[peer_id] = user;
-  if (media_ready_) raw->addLocalMedia();
+  if (media_ready_) {
+    raw->addLocalMedia();
+    state_.video_budget_kbps = 0;  // re-applied to every connection, the new one included
+  }
   return raw;
 }
 
@@ -331,6 +341,8 @@ void Controller::onMedia(bool ok, bool video, bool audio, const std::string& err
   if (new_audio) state_.microphone = true;
   log(std::string("sending ") + (video && audio ? "camera and microphone" : video ? "camera" : "microphone"));
   for (auto& [user, session] : sessions_) session->addLocalMedia();  // renegotiates through perfect negotiation
+  state_.video_budget_kbps = 0;
+  refreshPeers();
   sendMediaState("");
   changed();
 }
@@ -536,6 +548,26 @@ void Controller::tick() {
   }
 }
 
+// Shares the uplink among the connections the camera goes to, and says when the room has outgrown the mesh.
+void Controller::applyMeshBudget() {
+  int video_members = state_.camera ? 1 : 0;
+  for (const PeerView& p : state_.peers) video_members += (p.video || p.camera_off) ? 1 : 0;
+  state_.mesh_notice = video_members > kMeshVideoLimit
+                           ? std::to_string(video_members) + " cameras in this room: each one is sent to every member, "
+                             "so pictures get smaller and may stutter. Turn cameras off that are not needed."
+                           : std::string();
+  if (!have_video_) {
+    state_.video_budget_kbps = 0;
+    return;
+  }
+  const MeshBudget b = meshBudget(static_cast<int>(sessions_.size()));
+  if (b.max_bitrate_bps / 1000 == state_.video_budget_kbps) return;
+  state_.video_budget_kbps = b.max_bitrate_bps / 1000;
+  log("camera budget: " + std::to_string(state_.video_budget_kbps) + " kbit/s to each of " +
+      std::to_string(sessions_.size()) + " members");
+  for (auto& [user, session] : sessions_) session->setVideoBudget(b.max_bitrate_bps, b.scale_down);
+}
+
 void Controller::refreshPeers() {
   std::set<std::string> users = present_;
   for (const auto& [user, session] : sessions_) users.insert(user);
@@ -561,6 +593,7 @@ void Controller::refreshPeers() {
     state_.pending += v.pending;
     state_.peers.push_back(std::move(v));
   }
+  applyMeshBudget();
 }
 
 // ---- events from the ports, routed to the signaling client ------------------------------------------

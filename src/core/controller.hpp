@@ -22,6 +22,15 @@ namespace imroom::core {
 
 inline constexpr std::size_t kMaxChatBytes = 8000;
 
+// The mesh's video budget: every member sends its camera to every other, so the uplink is shared.
+struct MeshBudget {
+  int max_bitrate_bps;  // per connection
+  double scale_down;    // resolution divisor
+};
+inline constexpr int kUplinkBudgetBps = 2'500'000;  // what a home uplink gives a call, comfortably
+inline constexpr int kMeshVideoLimit = 4;             // more video members than this: the mesh struggles
+MeshBudget meshBudget(int receivers);
+
 class Controller {
  public:
   // Without ports (headless UI tests) the controller cannot join and says so.
@@ -79,6 +88,7 @@ class Controller {
   void setCamera(bool on);
   void setMicrophone(bool on);
   void sendMediaState(const std::string& user);  // "" = to everyone
+  void applyMeshBudget();
 
   PeerSession* startSession(const std::string& user, const std::string& sid, bool caller);
   void closeSession(const std::string& user);

@@ -51,6 +51,7 @@ class PeerSession {
   bool remoteCameraOn() const { return remote_camera_on_; }
   bool remoteMicOn() const { return remote_mic_on_; }
   void addLocalMedia() { port_->addLocalMedia(); }
+  void setVideoBudget(int bps, double scale) { port_->setVideoBudget(bps, scale); }
   // Gone for good: failed, or disconnected for long, while the server says the user is not in the room.
   bool dead(double now, bool present) const;
   const Negotiator& negotiator() const { return *negotiator_; }

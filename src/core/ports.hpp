@@ -56,6 +56,9 @@ class PeerPort {
   virtual void restartIce() = 0;
   // Adds this page's camera/microphone tracks (Ports::requestMedia) to the connection; nothing when there are none.
   virtual void addLocalMedia() = 0;
+  // Caps what the camera sends on this connection (RTCRtpSender.setParameters): bits per second and a
+  // resolution divisor (1 = as captured).
+  virtual void setVideoBudget(int max_bitrate_bps, double scale_down) = 0;
   // Sends on the chat channel; false when it is not open (the caller then uses another path).
   virtual bool sendOnChannel(const std::string& text) = 0;
 };

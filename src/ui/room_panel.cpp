@@ -99,6 +99,11 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
   if (narrow && ImGui::CollapsingHeader("Members and events")) {
     drawPeers(state, out, body * 0.35f);
   }
+  if (!state.mesh_notice.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+    ImGui::TextWrapped("%s", state.mesh_notice.c_str());
+    ImGui::PopStyleColor();
+  }
   if (!tiles.empty()) drawVideo(state, tiles, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.6f));
   drawChat(state, out);
   ImGui::EndChild();

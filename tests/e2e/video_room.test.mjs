@@ -18,6 +18,17 @@ after(async () => {
 
 async function openMember(username, room, media) {
   const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  // Keep a list of the page's peer connections, to look at their senders.
+  await context.addInitScript(() => {
+    const Original = window.RTCPeerConnection;
+    window.__pcs = [];
+    window.RTCPeerConnection = function (config) {
+      const pc = new Original(config);
+      window.__pcs.push(pc);
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Original.prototype;
+  });
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${server.url}?room=${room}&name=${username}&media=${media}`);
@@ -118,4 +129,40 @@ test("camera off shows the others a placeholder within a second; a text-only mem
   assert.deepEqual(bob.errors, []);
   await ann.context.close();
   await bob.context.close();
+});
+
+test("four members with cameras: each draws three remote tiles, the uplink is shared, a leaver's tile goes", async () => {
+  const room = `four-${process.pid}`;
+  const members = [];
+  for (const name of ["ann", "bob", "cat", "dan"]) {
+    const m = await openMember(name, room, "video");
+    await m.page.evaluate(() => window.imroom.join());
+    members.push(m);
+  }
+  for (const m of members) {
+    await m.page.waitForFunction(() => {
+      const s = window.imroom.state();
+      return s.peers.length === 3 && s.peers.every((p) => p.video && p.framesDrawn > 3);
+    }, null, { timeout: 30_000 });
+  }
+  const s = await members[0].page.evaluate(() => window.imroom.state());
+  assert.equal(s.videoBudgetKbps, 833, "2.5 Mbit/s shared by three connections");
+  assert.equal(s.meshNotice, "", "four cameras are within the mesh's limit");
+  // The cap reached the camera's sender on every connection (RTCRtpSender.getParameters).
+  await members[0].page.waitForFunction(() => {
+    const live = window.__pcs.filter((pc) => pc.connectionState === "connected");
+    const senders = live.flatMap((pc) => pc.getSenders().filter((x) => x.track && x.track.kind === "video"));
+    return live.length === 3 && senders.length === 3 && senders.every((x) => {
+      const e = x.getParameters().encodings[0];
+      return e && e.maxBitrate === 833333 && e.scaleResolutionDownBy === 1.5;
+    });
+  }, null, { timeout: 5_000 });
+  writeFileSync(artifactPath("video-room-4.png"), await members[0].page.screenshot());
+  await members[3].context.close();  // dan closes the tab
+  await members[0].page.waitForFunction(() => window.imroom.state().peers.length === 2, null, { timeout: 5_000 });
+  await members[0].page.waitForFunction(() => document.querySelectorAll("video").length === 3);  // own + two
+  for (const m of members.slice(0, 3)) {
+    assert.deepEqual(m.errors, []);
+    await m.context.close();
+  }
 });

@@ -48,6 +48,8 @@ class FakePeer : public PeerPort {
     event(PeerEvent::Kind::kNegotiationNeeded);
   }
   bool media_added = false;
+  void setVideoBudget(int bps, double) override { budget_bps = bps; }
+  int budget_bps = 0;
   void setLocalDescription() override {
     world_.queue.push_back([this, alive = alive_] {
       if (!*alive) return;

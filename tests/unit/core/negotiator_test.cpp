@@ -29,6 +29,7 @@ class FakePeer : public PeerPort {
   void restartIce() override { needNegotiation(); }
   bool sendOnChannel(const std::string&) override { return false; }
   void addLocalMedia() override { needNegotiation(); }
+  void setVideoBudget(int, double) override {}
 
   void setLocalDescription() override {
     queue_.push_back([this] {

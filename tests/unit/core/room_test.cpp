@@ -272,6 +272,33 @@ TEST(Room, ATextOnlyMemberTurnsTheCameraOnMidCall) {
   EXPECT_TRUE(ms[0]->controller.state().peers[0].video) << "renegotiated: ann receives bob's camera";
 }
 
+TEST(MeshBudget, TheUplinkIsSharedAndPicturesShrinkAsTheRoomGrows) {
+  EXPECT_EQ(meshBudget(1).max_bitrate_bps, 1'500'000);
+  EXPECT_EQ(meshBudget(1).scale_down, 1.0);
+  EXPECT_EQ(meshBudget(5).max_bitrate_bps, 500'000);
+  EXPECT_GT(meshBudget(3).scale_down, 1.0);
+  EXPECT_EQ(meshBudget(100).max_bitrate_bps, 150'000) << "a floor: a picture still gets through";
+  EXPECT_LE(meshBudget(7).max_bitrate_bps * 7, kUplinkBudgetBps + 150'000 * 7);
+}
+
+TEST(Room, AVideoRoomBeyondFourCamerasSaysSo) {
+  World w;
+  std::vector<std::unique_ptr<Member>> ms;
+  for (const char* n : {"a1", "a2", "a3", "a4", "a5"}) {
+    ms.push_back(std::make_unique<Member>(w, n, "lobby"));
+    ms.back()->controller.apply(EditForm{JoinForm{n, "lobby", MediaKind::kVideo}});
+    ms.back()->controller.apply(Join{});
+    w.run();
+    if (ms.size() == 4) {
+      w.advance(500, all(ms));
+      EXPECT_TRUE(ms[0]->controller.state().mesh_notice.empty()) << "four cameras are fine";
+    }
+  }
+  w.advance(500, all(ms));
+  EXPECT_NE(ms[0]->controller.state().mesh_notice.find("5 cameras"), std::string::npos);
+  EXPECT_EQ(ms[0]->controller.state().video_budget_kbps, 625) << "2.5 Mbit/s shared by four connections";
+}
+
 TEST(Room, DeniedMediaLeavesTheMemberInTheRoomTextOnly) {
   World w;
   Member bob(w, "bob", "lobby");
