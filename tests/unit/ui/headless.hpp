@@ -40,9 +40,9 @@ class HeadlessUi : public ::testing::Test {
   }
 
   // A frame over a canned state (the controller is not involved); returns the intents.
-  std::vector<core::Intent> frameWith(const core::AppState& state) {
+  std::vector<core::Intent> frameWith(const core::AppState& state, const std::vector<VideoTile>& tiles = {}) {
     ImGui::NewFrame();
-    auto intents = ui_.draw(state);
+    auto intents = ui_.draw(state, tiles);
     ImGui::Render();
     return intents;
   }

@@ -1,5 +1,7 @@
 // The room screen over canned states: it draws (ImGui asserts abort natively), culls long logs, and turns
 // keys and clicks into the right intents.
+#include <cstdint>
+
 #include "headless.hpp"
 
 namespace imroom::ui {
@@ -108,6 +110,25 @@ TEST_F(HeadlessUi, EscapeClearsTheMessageBeingTyped) {
   auto intents = frameWith(s);
   ImGui::GetIO().KeysDown[ImGuiKey_Enter] = false;
   EXPECT_TRUE(only<core::SendChat>(intents).empty()) << "nothing left to send";
+}
+
+TEST_F(HeadlessUi, VideoTilesAndPlaceholdersDrawAboveTheChat) {
+  core::AppState s = room(5, 20);
+  s.camera = true;
+  s.mesh_notice = "6 cameras in this room";
+  std::vector<VideoTile> tiles;
+  tiles.push_back({"ann", reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7)), 4.0f / 3.0f, true, false});
+  for (int i = 0; i < 5; ++i)
+    tiles.push_back({"peer" + std::to_string(i), i == 2 ? nullptr : reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(8 + i)),
+                     16.0f / 9.0f, false, i == 2});
+  for (int i = 0; i < 3; ++i) frameWith(s, tiles);
+  // Every tile with a picture is drawn with its own texture.
+  int textured = 0;
+  const ImDrawData* d = ImGui::GetDrawData();
+  for (int n = 0; n < d->CmdListsCount; ++n)
+    for (const ImDrawCmd& cmd : d->CmdLists[n]->CmdBuffer)
+      if (reinterpret_cast<std::intptr_t>(cmd.TextureId) >= 7 && reinterpret_cast<std::intptr_t>(cmd.TextureId) <= 12) ++textured;
+  EXPECT_EQ(textured, 5) << "one draw per video texture; the camera-off tile is a placeholder";
 }
 
 TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
