@@ -196,3 +196,14 @@ Module["imroomVideoBudget"] = function (pc, bps, scale, failed) {
   }
   apply();
 };
+// The loudest level (0..1) of a connection's incoming audio right now, from RTP (no audio graph needed).
+Module["imroomAudioLevel"] = function (pc) {
+  let level = 0;
+  try {
+    pc.getReceivers().forEach((r) => {
+      if (!r.track || r.track.kind !== "audio") return;
+      r.getSynchronizationSources().forEach((s) => { level = Math.max(level, s.audioLevel || 0); });
+    });
+  } catch (e) { /* closed */ }
+  return level;
+};

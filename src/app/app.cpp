@@ -145,10 +145,12 @@ std::vector<VideoTextures::Source> App::videoSources() {
                          });
   if (!any_video) return out;  // a text room: no video area at all
   // Off cameras stay in the grid as placeholders (a null video).
-  out.push_back({s.joined.username, s.camera ? ports_.localVideo() : emscripten::val::null(), true});
+  out.push_back({s.joined.username, s.camera ? ports_.localVideo() : emscripten::val::null(), true, false,
+                 !s.microphone});
   for (const core::PeerView& p : s.peers) {
-    if (p.video && p.peer_id) out.push_back({p.username, ports_.remoteVideo(p.peer_id), false});
-    else if (p.camera_off) out.push_back({p.username, emscripten::val::null(), false});
+    const bool speaking = p.audio && p.peer_id && ports_.audioLevel(p.peer_id) > kSpeakingLevel;
+    if (p.video && p.peer_id) out.push_back({p.username, ports_.remoteVideo(p.peer_id), false, speaking, p.muted});
+    else if (p.camera_off) out.push_back({p.username, emscripten::val::null(), false, speaking, p.muted});
   }
   return out;
 }

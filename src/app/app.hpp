@@ -46,6 +46,7 @@ class App {
   const FrameStats& stats() const { return stats_; }
   const bridge::CanvasMetrics& metrics() const { return metrics_; }
   const VideoTextures& videos() const { return videos_; }
+  double audioLevel(int peer_id) const { return ports_.audioLevel(peer_id); }
 
   // Something the UI shows changed: draw again soon (the loop skips frames while nothing happens).
   void markDirty() { dirty_frames_ = kStateFrames; }
@@ -83,6 +84,7 @@ class App {
   // (the second applies scrolling), at most one every kStateFrameMs — a burst of messages then costs a few
   // frames, not sixty a second. Otherwise one frame every kIdleFrameMs (the text cursor does not blink).
   // And never while the GPU is still busy with the previous frame (GlRenderer::busy).
+  static constexpr double kSpeakingLevel = 0.02;  // RTP audio level (0..1) above which a tile shows speech
   static constexpr int kInputFrames = 3;
   static constexpr int kStateFrames = 2;
   static constexpr double kStateFrameMs = 100;

@@ -114,6 +114,7 @@ class RoomApi {
       v.set("video", p.video);
       v.set("audio", p.audio);
       v.set("cameraOff", p.camera_off);
+      v.set("audioLevel", p.peer_id ? app_.audioLevel(p.peer_id) : 0.0);
       v.set("muted", p.muted);
       v.set("framesDrawn", static_cast<double>(app_.videos().framesDrawn(p.username)));
       peers.call<void>("push", v);

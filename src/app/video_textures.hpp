@@ -19,6 +19,8 @@ class VideoTextures {
     std::string user;
     emscripten::val video;
     bool self = false;
+    bool speaking = false;
+    bool muted = false;
   };
 
   ~VideoTextures();

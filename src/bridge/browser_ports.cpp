@@ -52,6 +52,11 @@ void BrowserPorts::setTrackEnabled(const std::string& kind, bool enabled) {
 
 void BrowserPorts::releaseMedia() { helper("imroomStopMedia")(); }
 
+double BrowserPorts::audioLevel(int peer_id) const {
+  auto it = peers_.find(peer_id);
+  return it == peers_.end() ? 0 : it->second->audioLevel();
+}
+
 val BrowserPorts::localVideo() const {
   val v = val::module_property("imroomLocalVideo");
   return v.isUndefined() ? val::null() : v;

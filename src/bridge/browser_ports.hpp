@@ -31,6 +31,7 @@ class BrowserPorts : public core::Ports, public EventRouter {
   // The hidden <video> elements behind the tiles (null when there is none).
   emscripten::val localVideo() const;
   emscripten::val remoteVideo(int peer_id) const;
+  double audioLevel(int peer_id) const;
 
   void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
 

@@ -66,6 +66,12 @@ void PeerConnection::restartIce() { helper("imroomCall")(pc_, std::string("resta
 
 bool PeerConnection::sendOnChannel(const std::string& text) { return channel_.send(text); }
 
+double PeerConnection::audioLevel() const {
+  if (pc_.isNull()) return 0;
+  val level = helper("imroomAudioLevel")(pc_);
+  return level.isNumber() ? level.as<double>() : 0;
+}
+
 void PeerConnection::setVideoBudget(int max_bitrate_bps, double scale_down) {
   if (pc_.isNull()) return;
   helper("imroomVideoBudget")(pc_, max_bitrate_bps, scale_down, handler(kPeer, id_, "budget_err"));

@@ -28,6 +28,8 @@ class PeerConnection : public core::PeerPort {
   void setVideoBudget(int max_bitrate_bps, double scale_down) override;
   // The hidden <video> playing this peer's camera (null until a video track arrived).
   const emscripten::val& video() const { return video_; }
+  // The incoming audio's level now, 0..1 (RTCRtpReceiver.getSynchronizationSources).
+  double audioLevel() const;
 
   // Turns a browser event of this connection (target kPeer or kChannel) into what the core understands.
   std::optional<core::PeerEvent> translate(int target, const std::string& kind, const emscripten::val& event);

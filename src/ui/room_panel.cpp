@@ -152,7 +152,8 @@ void RoomPanel::drawVideo(const core::AppState& state, const std::vector<VideoTi
       const ImVec2 ns = ImGui::CalcTextSize(note);
       draw->AddText(ImVec2(c.x - ns.x * 0.5f, c.y + radius + 6), ImGui::GetColorU32(kGrey), note);
     }
-    const std::string label = t.self ? t.user + " (you)" : t.user;
+    if (t.speaking) draw->AddRect(a, b, ImGui::GetColorU32(kGreen), 6.0f, 0, 3.0f);
+    const std::string label = (t.self ? t.user + " (you)" : t.user) + (t.muted ? "  · muted" : "");
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     const ImVec2 la(a.x + 8, b.y - size.y - 12);
     draw->AddRectFilled(ImVec2(la.x - 4, la.y - 2), ImVec2(la.x + size.x + 4, la.y + size.y + 2), IM_COL32(0, 0, 0, 150), 4.0f);

@@ -22,6 +22,8 @@ struct VideoTile {
   float aspect = 4.0f / 3.0f;  // width / height of the picture
   bool self = false;
   bool camera_off = false;  // shown as a placeholder
+  bool speaking = false;    // their audio is loud enough now: a green ring
+  bool muted = false;       // their microphone is off: a note on the tile
 };
 
 class RoomPanel {

@@ -16,6 +16,18 @@ after(async () => {
   await server?.stop();
 });
 
+// The loudest audio level (0..1) heard from the first peer over `ms` milliseconds.
+async function loudest(member, ms) {
+  return member.page.evaluate(async (ms) => {
+    let max = 0;
+    for (const end = Date.now() + ms; Date.now() < end;) {
+      max = Math.max(max, window.imroom.state().peers[0].audioLevel);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return max;
+  }, ms);
+}
+
 async function openMember(username, room, media) {
   const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
   // Keep a list of the page's peer connections, to look at their senders.
@@ -70,6 +82,9 @@ test("two members with cameras see each other: remote tiles are drawn and keep c
   const changed = changedPixels(shot1, shot2, 660, 80, 300, 200);
   assert.ok(changed > 500, `bob's tile changes over time (${changed} pixels)`);
   writeFileSync(artifactPath("video-room-2.png"), await ann.page.screenshot());
+  // Sound too: the fake microphone beeps, and the level shows on the tile (the speaking ring).
+  const level = await loudest(ann, 4_000);
+  assert.ok(level > 0.1, `bob's beeps are heard (loudest level ${level})`);
   // Chat still works beside the video.
   await bob.page.evaluate(() => window.imroom.send("nice camera"));
   await ann.page.waitForFunction(() => window.imroom.state().messages.some((m) => m.text === "nice camera"));
@@ -118,6 +133,9 @@ test("camera off shows the others a placeholder within a second; a text-only mem
   writeFileSync(artifactPath("video-room-camera-off.png"), await ann.page.screenshot());
   await bob.page.evaluate(() => window.imroom.setMicrophone(false));
   await ann.page.waitForFunction(() => window.imroom.state().peers[0].muted, null, { timeout: 1_000 });
+  await ann.page.waitForTimeout(300);
+  const silent = await loudest(ann, 2_500);
+  assert.ok(silent < 0.01, `a muted microphone sends silence (loudest level ${silent})`);
   // ann joined as text and turns her camera on: the call is renegotiated and bob starts drawing her.
   await ann.page.evaluate(() => window.imroom.setCamera(true));
   await bob.page.waitForFunction(() => {
