@@ -66,9 +66,9 @@ void Controller::apply(const Intent& intent) {
       changed();
     }
   } else if (const auto* cam = std::get_if<SetCamera>(&intent)) {
-    setCamera(cam->on);
+    switchDevice(/*video=*/true, cam->on);
   } else if (const auto* mic = std::get_if<SetMicrophone>(&intent)) {
-    setMicrophone(mic->on);
+    switchDevice(/*video=*/false, mic->on);
   } else if (const auto* view = std::get_if<ViewConversation>(&intent)) {
     state_.chat.setViewing(view->conversation, view->looking);
     changed();
@@ -347,34 +347,22 @@ void Controller::onMedia(bool ok, bool video, bool audio, const std::string& err
   changed();
 }
 
-// Camera on/off. Off keeps the track (and its place in the call) but sends nothing; the others are told, and
-// show a placeholder. On, for a member who joined without a camera, asks for one and renegotiates.
-void Controller::setCamera(bool on) {
+// Camera or microphone on/off. Off keeps the track (and its place in the call) but sends nothing; the others
+// are told, and show a placeholder or "muted". On, for a member who joined without the device, asks for it and
+// renegotiates.
+void Controller::switchDevice(bool video, bool on) {
   if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
-  if (on && !have_video_) {
-    log("asking for the camera");
-    ports_->requestMedia(true, false);
+  const bool have = video ? have_video_ : have_audio_;
+  bool& current = video ? state_.camera : state_.microphone;
+  if (on && !have) {
+    log(video ? "asking for the camera" : "asking for the microphone");
+    ports_->requestMedia(video, !video);
     return;
   }
-  if (!have_video_ || state_.camera == on) return;
-  state_.camera = on;
-  ports_->setTrackEnabled("video", on);
-  log(on ? "camera on" : "camera off");
-  sendMediaState("");
-  changed();
-}
-
-void Controller::setMicrophone(bool on) {
-  if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
-  if (on && !have_audio_) {
-    log("asking for the microphone");
-    ports_->requestMedia(false, true);
-    return;
-  }
-  if (!have_audio_ || state_.microphone == on) return;
-  state_.microphone = on;
-  ports_->setTrackEnabled("audio", on);
-  log(on ? "microphone on" : "microphone muted");
+  if (!have || current == on) return;
+  current = on;
+  ports_->setTrackEnabled(video ? "video" : "audio", on);
+  log(video ? (on ? "camera on" : "camera off") : (on ? "microphone on" : "microphone muted"));
   sendMediaState("");
   changed();
 }

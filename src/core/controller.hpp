@@ -85,8 +85,7 @@ class Controller {
   void onNegotiation(const std::string& from, const nlohmann::json& msg);
   void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"} or {"ack"}
   void receiveChat(const std::string& from, const nlohmann::json& chat);
-  void setCamera(bool on);
-  void setMicrophone(bool on);
+  void switchDevice(bool video, bool on);  // the camera (video) or the microphone
   void sendMediaState(const std::string& user);  // "" = to everyone
   void applyMeshBudget();
 

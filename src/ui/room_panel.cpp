@@ -104,7 +104,7 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
     ImGui::TextWrapped("%s", state.mesh_notice.c_str());
     ImGui::PopStyleColor();
   }
-  if (!tiles.empty()) drawVideo(state, tiles, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.6f));
+  if (!tiles.empty()) drawVideo(tiles, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.6f));
   drawChat(state, out);
   ImGui::EndChild();
   drawStatusBar(state, out);
@@ -115,7 +115,7 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
   }
 }
 
-void RoomPanel::drawVideo(const core::AppState& state, const std::vector<VideoTile>& tiles, float height) {
+void RoomPanel::drawVideo(const std::vector<VideoTile>& tiles, float height) {
   ImGui::BeginChild("video", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 area = ImGui::GetContentRegionAvail();
@@ -165,7 +165,6 @@ void RoomPanel::drawVideo(const core::AppState& state, const std::vector<VideoTi
     if (ImGui::IsItemHovered()) ImGui::SetTooltip(pinned_ == t.user ? "Click to unpin" : "Click to show large");
     ImGui::PopID();
   }
-  (void)state;
   ImGui::EndChild();
 }
 

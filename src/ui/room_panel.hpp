@@ -40,7 +40,7 @@ class RoomPanel {
   void drawChat(const core::AppState& state, std::vector<core::Intent>& out);
   void drawLog(const core::AppState& state);
   void drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out);
-  void drawVideo(const core::AppState& state, const std::vector<VideoTile>& tiles, float height);
+  void drawVideo(const std::vector<VideoTile>& tiles, float height);
   float lineHeight(const core::ChatMessage& m, float width);
 
   std::array<char, core::kMaxChatBytes + 1> input_{};

@@ -1,26 +1,18 @@
 // The first vertical slice in a real Chromium: the page loads, the ImGui join screen is drawn,
 // follows the window and the pixel ratio, takes typing, and says clearly when the browser can't run it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
+import { useServerAndBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
 import { decodePng, distinctColours } from "./lib/png.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function openPage(query = "", contextOptions = {}) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, ...contextOptions });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 700 }, ...contextOptions });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url + query);
+  await page.goto(env.server.url + query);
   await waitForFrames(page, 3);
   return { context, page, errors };
 }
@@ -87,7 +79,7 @@ test("the canvas follows window resizes and the device pixel ratio", async () =>
 });
 
 test("without WebGL2 the page says so instead of failing silently", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.addInitScript(() => {
     const original = HTMLCanvasElement.prototype.getContext;
@@ -95,7 +87,7 @@ test("without WebGL2 the page says so instead of failing silently", async () => 
       return type === "webgl2" ? null : original.call(this, type, ...rest);
     };
   });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const message = page.locator("#message");
   await message.waitFor();
   assert.match(await message.textContent(), /cannot draw with WebGL2/);
@@ -104,9 +96,9 @@ test("without WebGL2 the page says so instead of failing silently", async () => 
 });
 
 test("the server sends the app with the right types, gzip, and validators", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url + "healthz");
+  await page.goto(env.server.url + "healthz");
   const r = await page.evaluate(async () => {
     const res = await fetch("/imroom-app.wasm");
     const again = await fetch("/imroom-app.wasm", { headers: { "If-None-Match": res.headers.get("ETag") } });

@@ -1,28 +1,20 @@
 // Text rooms in a real Chromium against the real imroom-server: pages join, connect peer to peer over
 // RTCDataChannels and chat — through the ImRoom API and through the ImGui UI (typing into the canvas).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath, WEB_ROOT } from "./lib/harness.mjs";
+import { useServerAndBrowser, startServer, watchErrors, waitForFrames, artifactPath, WEB_ROOT } from "./lib/harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 let roomCounter = 0;
 const freshRoom = (name) => `${name}-${process.pid}-${++roomCounter}`;
 
 // A page of the app with the given name and room prefilled; nothing joined yet.
-async function openMember(username, room, srv = server) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+async function openMember(username, room, srv = env.server) {
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${srv.url}?room=${room}&name=${username}`);
@@ -79,10 +71,10 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
   const ann = await openMember("ann", room);
   await join(ann);
   // bob's link names the room only: the page focuses the name field.
-  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${server.url}?room=${room}`);
+  await page.goto(`${env.server.url}?room=${room}`);
   await waitForFrames(page, 2);
   const bob = { username: "bob", context, page, errors };
   await page.keyboard.type("bob", { delay: 20 });
@@ -294,7 +286,7 @@ test("two ImRoom instances on one page are independent members that chat with ea
     </script>`);
   const srv = await startServer({ root });
   try {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 450 } });
+    const context = await env.browser.newContext({ viewport: { width: 1000, height: 450 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(srv.url + "two.html");

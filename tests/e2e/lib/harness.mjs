@@ -5,6 +5,7 @@ import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -72,4 +73,19 @@ export async function waitForFrames(page, frames = 1, timeout = 20_000) {
 export function artifactPath(name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
+}
+
+// One imroom-server and one Chromium shared by a test file: started before its first test, stopped after its
+// last. Use as `const env = useServerAndBrowser();` then `env.server`, `env.browser` inside the tests.
+export function useServerAndBrowser() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -35,8 +35,8 @@ class Member : public Ports {
   bool media_granted = true;
   bool has_video = false, has_audio = false;  // what the fake local stream holds
 
-  void join() {
-    controller.apply(EditForm{JoinForm{name, room, MediaKind::kText}});
+  void join(MediaKind media = MediaKind::kText) {
+    controller.apply(EditForm{JoinForm{name, room, media}});
     controller.apply(Join{});
   }
   // Texts of the chat log, "from:text" each, in order.

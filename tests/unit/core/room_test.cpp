@@ -228,8 +228,7 @@ TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
   Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
   ann.join();
   w.run();
-  bob.controller.apply(EditForm{JoinForm{"bob", "lobby", MediaKind::kVideo}});
-  bob.controller.apply(Join{});
+  bob.join(MediaKind::kVideo);
   w.advance(500, {&ann, &bob});
   EXPECT_TRUE(bob.controller.state().camera);
   EXPECT_TRUE(bob.controller.state().microphone);
@@ -244,8 +243,7 @@ TEST(Room, CameraOffAndMuteAreShownToTheOthers) {
   Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
   ann.join();
   w.run();
-  bob.controller.apply(EditForm{JoinForm{"bob", "lobby", MediaKind::kVideo}});
-  bob.controller.apply(Join{});
+  bob.join(MediaKind::kVideo);
   w.advance(500, {&ann, &bob});
   ASSERT_TRUE(ann.controller.state().peers[0].video);
   bob.controller.apply(SetCamera{false});
@@ -286,8 +284,7 @@ TEST(Room, AVideoRoomBeyondFourCamerasSaysSo) {
   std::vector<std::unique_ptr<Member>> ms;
   for (const char* n : {"a1", "a2", "a3", "a4", "a5"}) {
     ms.push_back(std::make_unique<Member>(w, n, "lobby"));
-    ms.back()->controller.apply(EditForm{JoinForm{n, "lobby", MediaKind::kVideo}});
-    ms.back()->controller.apply(Join{});
+    ms.back()->join(MediaKind::kVideo);
     w.run();
     if (ms.size() == 4) {
       w.advance(500, all(ms));
@@ -303,8 +300,7 @@ TEST(Room, DeniedMediaLeavesTheMemberInTheRoomTextOnly) {
   World w;
   Member bob(w, "bob", "lobby");
   bob.media_granted = false;
-  bob.controller.apply(EditForm{JoinForm{"bob", "lobby", MediaKind::kVideo}});
-  bob.controller.apply(Join{});
+  bob.join(MediaKind::kVideo);
   w.advance(300, {&bob});
   EXPECT_EQ(bob.controller.state().signaling, SignalingState::kConnected);
   EXPECT_FALSE(bob.controller.state().camera);
