@@ -119,6 +119,11 @@ Module["imroomStopMedia"] = function () {
 };
 // A hidden <video playsinline muted> playing a stream, kept in the DOM (its frames are uploaded into a WebGL
 // texture). It counts the frames it presents (requestVideoFrameCallback), so that only new ones are uploaded.
+// Where WebCodecs can, each new frame is also converted to RGBA off the wasm heap (VideoFrame.copyTo, async,
+// one at a time: a frame that comes while one is converting is skipped) into one of two buffers that take turns,
+// and the upload is then a plain texSubImage2D of that buffer — far cheaper with software GL than uploading from
+// the element (BENCHMARKS.md, video tiles). Benchmark knob: globalThis.IMROOM_UPLOAD = "element" or "texImage2D"
+// uploads from the element itself (with texSubImage2D, or texImage2D on every frame).
 Module["imroomVideoElement"] = function (stream) {
   const v = document.createElement("video");
   v.muted = true;
@@ -130,9 +135,43 @@ Module["imroomVideoElement"] = function (stream) {
                            pointerEvents: "none", zIndex: "-1" });
   v.srcObject = stream;
   v.imroomFrames = 0;
+  v.imroomPixels = null;  // {data, width, height}: the newest frame in RGBA
+  let copying = false;
+  let copyFrames = typeof VideoFrame === "function" && !globalThis["IMROOM_UPLOAD"];
+  const buffers = [null, null];
+  let turn = 0;
+  const copy = () => {
+    let frame = null;
+    try {
+      frame = new VideoFrame(v);
+      const rect = frame.visibleRect;
+      const size = rect.width * rect.height * 4;
+      if (!buffers[turn] || buffers[turn].length !== size) buffers[turn] = new Uint8Array(size);
+      const data = buffers[turn];
+      copying = true;
+      frame.copyTo(data, { format: "RGBA" }).then(() => {
+        v.imroomPixels = { data, width: rect.width, height: rect.height };
+        turn = 1 - turn;
+        v.imroomFrames++;
+      }, () => {
+        copyFrames = false;  // this browser cannot convert: upload from the element from now on
+        v.imroomPixels = null;
+        v.imroomFrames++;
+      }).then(() => { copying = false; frame.close(); });
+    } catch (e) {
+      if (frame) frame.close();
+      copyFrames = false;
+      v.imroomPixels = null;
+      v.imroomFrames++;
+    }
+  };
   if (typeof v.requestVideoFrameCallback === "function") {
-    const count = () => { v.imroomFrames++; v.requestVideoFrameCallback(count); };
-    v.requestVideoFrameCallback(count);
+    const presented = () => {
+      if (!copyFrames) v.imroomFrames++;
+      else if (!copying) copy();
+      v.requestVideoFrameCallback(presented);
+    };
+    v.requestVideoFrameCallback(presented);
   } else {
     v.imroomFrames = -1;  // unknown: upload every drawn frame
   }
@@ -154,14 +193,25 @@ Module["imroomRemoveElement"] = function (el) {
   if (!el) return;
   try { el.srcObject = null; el.remove(); } catch (e) { /* already gone */ }
 };
-// Uploads a video element's current frame into texture `tex` (a GL name of this module) straight from the
-// element — no pixels through wasm memory: texImage2D when the size changed, texSubImage2D otherwise.
-// Returns width * 65536 + height, or 0 when the element has no frame yet.
+// Uploads a video's newest frame into texture `tex` (a GL name of this module) — never through wasm memory: from
+// its RGBA copy when there is one (see imroomVideoElement), else straight from the element; texImage2D when the
+// size changed, texSubImage2D otherwise. Returns width * 65536 + height, or 0 when there is no frame yet.
 Module["imroomUploadVideo"] = function (tex, video, w, h) {
-  if (!video || video.readyState < 2 || !video.videoWidth) return 0;
+  if (!video) return 0;
   const gl = GLctx;
+  const pixels = video.imroomPixels;
+  if (pixels) {
+    gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
+    if (pixels.width !== w || pixels.height !== h) {
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, pixels.width, pixels.height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels.data);
+    } else {
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels.data);
+    }
+    return pixels.width * 65536 + pixels.height;
+  }
+  if (video.readyState < 2 || !video.videoWidth) return 0;
   gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
-  if (video.videoWidth !== w || video.videoHeight !== h) {
+  if (video.videoWidth !== w || video.videoHeight !== h || globalThis["IMROOM_UPLOAD"] === "texImage2D") {
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, video);
   } else {
     gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, video);

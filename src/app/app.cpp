@@ -239,8 +239,12 @@ void App::frame() {
 
   ++stats_.frames;
   stats_.last_frame_cpu_ms = bridge::CanvasView::now() - started;
-  if (stats_.recent_ms.size() >= 120) stats_.recent_ms.erase(stats_.recent_ms.begin());
+  if (stats_.recent_ms.size() >= 120) {
+    stats_.recent_ms.erase(stats_.recent_ms.begin());
+    stats_.recent_upload_ms.erase(stats_.recent_upload_ms.begin());
+  }
   stats_.recent_ms.push_back(stats_.last_frame_cpu_ms);
+  stats_.recent_upload_ms.push_back(sources.empty() ? 0 : videos_.lastUploadMs());
   if (stats_.frames == 1) {
     stats_.first_frame_ms = bridge::CanvasView::now();
     if (onFirstFrame) onFirstFrame();

@@ -27,6 +27,7 @@ struct FrameStats {
   double last_ui_ms = 0;        // of which: events, ImGui widgets and layout
   double last_gl_ms = 0;        // of which: WebGL calls
   std::vector<double> recent_ms;  // the last frames' main-thread times (at most 120), oldest first
+  std::vector<double> recent_upload_ms;  // the same frames' video upload times (0: no video on screen)
 };
 
 class App {

@@ -158,6 +158,9 @@ class RoomApi {
     val recent = val::array();
     for (double ms : f.recent_ms) recent.call<void>("push", ms);
     ui.set("recentFrameMs", recent);
+    val uploads = val::array();
+    for (double ms : f.recent_upload_ms) uploads.call<void>("push", ms);
+    ui.set("recentUploadMs", uploads);
     ui.set("width", m.css_width);
     ui.set("height", m.css_height);
     ui.set("pixelRatio", m.pixel_ratio);
