@@ -157,6 +157,16 @@
     // to every connection; off keeps the connection's place for it and shows the others a placeholder.
     setCamera(on) { this._live().setCamera(!!on); }
     setMicrophone(on) { this._live().setMicrophone(!!on); }
+    // Another camera or microphone, by id from state().devices (known once the browser granted one): it replaces
+    // the current one on every connection without renegotiating; the old one is released.
+    useDevice(kind, id) {
+      if (kind !== "camera" && kind !== "microphone") throw new Error("useDevice: kind is 'camera' or 'microphone'");
+      if (typeof id !== "string" || !id) throw new Error("useDevice: id must be a device id from state().devices");
+      this._live().useDevice(kind === "camera", id);
+    }
+    // Starts the room's sound when the browser blocked it (state().soundBlocked): call it from a user gesture
+    // (a click handler), as browsers require.
+    enableSound() { this._live().enableSound(); }
     // Leaves the room (the instance stays and can join again).
     leave() {
       this._live().leave();

@@ -131,7 +131,7 @@ Module["imroomVideoElement"] = function (stream) {
   v.playsInline = true;
   v.setAttribute("playsinline", "");
   v.setAttribute("aria-hidden", "true");
-  Object.assign(v.style, { position: "fixed", left: "0", top: "0", width: "2px", height: "2px", opacity: "0",
+  Object.assign(v.style, { position: "fixed", left: "0", top: "0", width: "2px", height: "2px", opacity: "0.01",
                            pointerEvents: "none", zIndex: "-1" });
   v.srcObject = stream;
   v.imroomFrames = 0;
@@ -179,19 +179,129 @@ Module["imroomVideoElement"] = function (stream) {
   v.play().catch(() => {});
   return v;
 };
-// A remote stream's sound (the video elements stay muted so that they may autoplay).
+// A remote stream's sound (the video elements stay muted so that they may autoplay). When the browser blocks
+// sound until the user acts on the page, that is reported (target 5, "sound" {blocked}); imroomEnableSound,
+// called on a click, starts every such element.
 Module["imroomAudioElement"] = function (stream) {
   const a = document.createElement("audio");
   a.autoplay = true;
   a.srcObject = stream;
   a.style.display = "none";
   document.body.appendChild(a);
-  a.play().catch(() => { Module["imroomAudioBlocked"] = true; });
+  if (!Module["imroomAudios"]) Module["imroomAudios"] = new Set();
+  Module["imroomAudios"].add(a);
+  a.play().catch((e) => {
+    if (e && e.name === "NotAllowedError") Module["imroomHandler"](5, 0, "sound")({ blocked: true });
+  });
   return a;
+};
+Module["imroomEnableSound"] = function () {
+  const done = Module["imroomHandler"](5, 0, "sound");
+  const all = Array.from(Module["imroomAudios"] || []);
+  Promise.all(all.map((a) => a.play())).then(() => done({ blocked: false }), () => done({ blocked: true }));
 };
 Module["imroomRemoveElement"] = function (el) {
   if (!el) return;
+  if (Module["imroomAudios"]) Module["imroomAudios"].delete(el);
   try { el.srcObject = null; el.remove(); } catch (e) { /* already gone */ }
+};
+
+// The cameras and microphones (target 5, "devices" {cameras, microphones: [{id, label}], camera, microphone: the
+// ids in use}), again whenever devices come or go.
+Module["imroomListDevices"] = function () {
+  const md = navigator.mediaDevices;
+  if (!md || !md.enumerateDevices) return;
+  if (!Module["imroomWatchingDevices"]) {
+    Module["imroomWatchingDevices"] = true;
+    md.addEventListener("devicechange", () => Module["imroomListDevices"]());
+  }
+  const done = Module["imroomHandler"](5, 0, "devices");
+  md.enumerateDevices().then((list) => {
+    const pick = (kind, name) => list.filter((d) => d.kind === kind && d.deviceId)
+      .map((d, i) => ({ id: d.deviceId, label: d.label || name + " " + (i + 1) }));
+    const inUse = (kind) => {
+      const stream = Module["imroomLocal"];
+      const track = stream && stream.getTracks().find((t) => t.kind === kind && t.readyState === "live");
+      return (track && track.getSettings().deviceId) || "";
+    };
+    done({ cameras: pick("videoinput", "Camera"), microphones: pick("audioinput", "Microphone"),
+           camera: inUse("video"), microphone: inUse("audio") });
+  }, () => {});
+};
+// Moves the camera (video) or microphone to device `id`: a new track from getUserMedia replaces the old one on
+// every connection in `pcs` (replaceTrack: no renegotiation) and in the local stream; the old track is stopped and
+// its on/off switch carries over. "switched" {video} or "switch_err" {video, name, message} (target 5); on a
+// failure the old track stays everywhere.
+Module["imroomUseDevice"] = function (video, id, pcs) {
+  const ok = Module["imroomHandler"](5, 0, "switched");
+  const err = Module["imroomHandler"](5, 0, "switch_err");
+  const kind = video ? "video" : "audio";
+  const stream = Module["imroomLocal"];
+  const old = stream && stream.getTracks().find((t) => t.kind === kind);
+  if (!old) {
+    err({ video, name: "NotFoundError", message: "no " + kind + " to switch" });
+    return;
+  }
+  const constraints = video ? { video: { deviceId: { exact: id }, width: { ideal: 640 }, height: { ideal: 480 } } }
+                            : { audio: { deviceId: { exact: id } } };
+  const swap = (from, to) => Promise.all(pcs.map((pc) => {
+    const sender = pc.getSenders().find((s) => s.track === from);
+    return sender ? sender.replaceTrack(to) : null;
+  }));
+  navigator.mediaDevices.getUserMedia(constraints).then((got) => {
+    const track = got.getTracks()[0];
+    track.enabled = old.enabled;
+    return swap(old, track).then(() => {
+      stream.removeTrack(old);
+      stream.addTrack(track);
+      old.stop();
+      const preview = Module["imroomLocalVideo"];
+      if (video && preview) {
+        preview.srcObject = stream;
+        preview.play().catch(() => {});
+      }
+      ok({ video });
+    }, (e) => swap(track, old).then(() => { track.stop(); throw e; }, () => { track.stop(); throw e; }));
+  }).catch((e) => err({ video, name: (e && e.name) || "Error", message: (e && e.message) || String(e) }));
+};
+
+// A connection's latest figures {rttMs, lossPct, fps} (each absent when unknown), from getStats every 2 s (the
+// polling starts at the first call and ends with the connection): the round trip of the candidate pair in use,
+// the share of incoming packets lost since the last poll, the incoming video's frame rate.
+Module["imroomLinkStats"] = function (pc) {
+  if (!pc.imroomStatsTimer) {
+    let last = null;
+    const poll = () => {
+      if (pc.connectionState === "closed") {
+        clearInterval(pc.imroomStatsTimer);
+        return;
+      }
+      pc.getStats().then((report) => {
+        const now = { at: performance.now(), lost: 0, received: 0, frames: -1 };
+        let pair = null;
+        report.forEach((s) => {
+          if (s.type === "transport" && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+          if (s.type === "inbound-rtp") {
+            now.lost += s.packetsLost || 0;
+            now.received += s.packetsReceived || 0;
+            if (s.kind === "video" && typeof s.framesDecoded === "number") now.frames = Math.max(0, now.frames) + s.framesDecoded;
+          }
+        });
+        const stats = {};
+        if (pair && typeof pair.currentRoundTripTime === "number") stats.rttMs = pair.currentRoundTripTime * 1000;
+        if (last) {
+          const lost = now.lost - last.lost, got = now.received - last.received;
+          if (lost + got > 0) stats.lossPct = Math.max(0, 100 * lost / (lost + got));
+          if (now.frames >= 0 && last.frames >= 0) stats.fps = (now.frames - last.frames) * 1000 / (now.at - last.at);
+        }
+        last = now;
+        pc.imroomStats = stats;
+      }, () => {});
+    };
+    pc.imroomStatsTimer = setInterval(poll, 2000);
+    poll();
+  }
+  return pc.imroomStats || null;
 };
 // Uploads a video's newest frame into texture `tex` (a GL name of this module) — never through wasm memory: from
 // its RGBA copy when there is one (see imroomVideoElement), else straight from the element; texImage2D when the

@@ -146,13 +146,22 @@ std::vector<VideoTextures::Source> App::videoSources() {
   if (!any_video) return out;  // a text room: no video area at all
   // Off cameras stay in the grid as placeholders (a null video).
   out.push_back({s.joined.username, s.camera ? ports_.localVideo() : emscripten::val::null(), true, false,
-                 !s.microphone});
+                 !s.microphone, {}});
   for (const core::PeerView& p : s.peers) {
     const bool speaking = p.audio && p.peer_id && ports_.audioLevel(p.peer_id) > kSpeakingLevel;
-    if (p.video && p.peer_id) out.push_back({p.username, ports_.remoteVideo(p.peer_id), false, speaking, p.muted});
-    else if (p.camera_off) out.push_back({p.username, emscripten::val::null(), false, speaking, p.muted});
+    if (p.video && p.peer_id) out.push_back({p.username, ports_.remoteVideo(p.peer_id), false, speaking, p.muted, link(p)});
+    else if (p.camera_off) out.push_back({p.username, emscripten::val::null(), false, speaking, p.muted, link(p)});
   }
   return out;
+}
+
+// A member's connection quality; the frame rate counts only while their camera is on (an off camera sends
+// almost no frames, which is not a bad link).
+core::LinkVerdict App::link(const core::PeerView& p) const {
+  if (!p.peer_id) return {};
+  core::LinkStats stats = ports_.linkStats(p.peer_id);
+  if (!p.video) stats.fps = -1;
+  return core::judgeLink(stats);
 }
 
 void App::frameThunk(void* self) { static_cast<App*>(self)->frame(); }

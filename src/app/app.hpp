@@ -48,6 +48,8 @@ class App {
   const bridge::CanvasMetrics& metrics() const { return metrics_; }
   const VideoTextures& videos() const { return videos_; }
   double audioLevel(int peer_id) const { return ports_.audioLevel(peer_id); }
+  core::LinkStats linkStats(int peer_id) const { return ports_.linkStats(peer_id); }
+  core::LinkVerdict link(const core::PeerView& p) const;
 
   // Something the UI shows changed: draw again soon (the loop skips frames while nothing happens).
   void markDirty() { dirty_frames_ = kStateFrames; }

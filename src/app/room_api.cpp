@@ -78,6 +78,8 @@ class RoomApi {
   void leave() { app_.controller().apply(core::Leave{}); }
   void setCamera(bool on) { app_.controller().apply(core::SetCamera{on}); }
   void setMicrophone(bool on) { app_.controller().apply(core::SetMicrophone{on}); }
+  void useDevice(bool video, const std::string& id) { app_.controller().apply(core::ChooseDevice{video, id}); }
+  void enableSound() { app_.controller().apply(core::EnableSound{}); }
 
   // {id} or {error}.
   val send(std::string text, std::string to) {
@@ -102,6 +104,8 @@ class RoomApi {
     self.set("media", std::string(core::toString(who.media)));
     self.set("camera", s.camera);
     self.set("microphone", s.microphone);
+    self.set("cameraDevice", s.camera_device);
+    self.set("microphoneDevice", s.microphone_device);
     val peers = val::array();
     for (const core::PeerView& p : s.peers) {
       val v = val::object();
@@ -117,6 +121,15 @@ class RoomApi {
       v.set("audioLevel", p.peer_id ? app_.audioLevel(p.peer_id) : 0.0);
       v.set("muted", p.muted);
       v.set("framesDrawn", static_cast<double>(app_.videos().framesDrawn(p.username)));
+      const core::LinkStats figures = p.peer_id ? app_.linkStats(p.peer_id) : core::LinkStats{};
+      const core::LinkVerdict verdict = app_.link(p);
+      val quality = val::object();
+      quality.set("level", std::string(core::toString(verdict.level)));
+      quality.set("why", verdict.why);
+      quality.set("rttMs", figures.rtt_ms < 0 ? val::null() : val(figures.rtt_ms));
+      quality.set("lossPct", figures.loss_pct < 0 ? val::null() : val(figures.loss_pct));
+      quality.set("fps", figures.fps < 0 ? val::null() : val(figures.fps));
+      v.set("quality", quality);
       peers.call<void>("push", v);
     }
     val messages = val::array();
@@ -175,6 +188,19 @@ class RoomApi {
     out.set("events", events);  // the event log panel's lines
     out.set("pending", s.pending);
     out.set("meshNotice", s.mesh_notice);
+    out.set("soundBlocked", s.sound_blocked);
+    val devices = val::object();
+    for (const auto& [name, list] : {std::pair{"cameras", &s.cameras}, std::pair{"microphones", &s.microphones}}) {
+      val a = val::array();
+      for (const core::MediaDevice& d : *list) {
+        val v = val::object();
+        v.set("id", d.id);
+        v.set("label", d.label);
+        a.call<void>("push", v);
+      }
+      devices.set(name, a);
+    }
+    out.set("devices", devices);
     out.set("videoBudgetKbps", s.video_budget_kbps);
     out.set("unread", s.chat.unreadTotal());
     out.set("status", status);
@@ -205,6 +231,8 @@ EMSCRIPTEN_BINDINGS(imroom) {
       .function("leave", &RoomApi::leave)
       .function("setCamera", &RoomApi::setCamera)
       .function("setMicrophone", &RoomApi::setMicrophone)
+      .function("useDevice", &RoomApi::useDevice)
+      .function("enableSound", &RoomApi::enableSound)
       .function("send", &RoomApi::send)
       .function("state", &RoomApi::state);
 }

@@ -40,7 +40,7 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
   val upload = bridge::helper("imroomUploadVideo");
   for (const Source& s : sources) {
     if (s.video.isNull() || s.video.isUndefined()) {
-      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self, true, s.speaking, s.muted});  // camera off
+      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self, true, s.speaking, s.muted, s.link});  // camera off
       continue;
     }
     const std::string k = key(s);
@@ -67,9 +67,9 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
     if (t.width > 0 && t.height > 0) {
       tiles.push_back(ui::VideoTile{s.user, reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.name)),
                                     static_cast<float>(t.width) / static_cast<float>(t.height), s.self, false,
-                                    s.speaking, s.muted});
+                                    s.speaking, s.muted, s.link});
     } else {
-      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self, false, s.speaking, s.muted});  // no frame yet
+      tiles.push_back(ui::VideoTile{s.user, nullptr, 4.0f / 3.0f, s.self, false, s.speaking, s.muted, s.link});  // no frame yet
     }
   }
   for (auto it = textures_.begin(); it != textures_.end();) {

@@ -21,6 +21,7 @@ class VideoTextures {
     bool self = false;
     bool speaking = false;
     bool muted = false;
+    core::LinkVerdict link;
   };
 
   ~VideoTextures();

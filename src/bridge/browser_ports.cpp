@@ -50,6 +50,22 @@ void BrowserPorts::setTrackEnabled(const std::string& kind, bool enabled) {
   helper("imroomSetTrackEnabled")(kind, enabled);
 }
 
+void BrowserPorts::listDevices() { helper("imroomListDevices")(); }
+
+void BrowserPorts::useDevice(bool video, const std::string& id) {
+  val pcs = val::array();
+  for (const auto& [peer_id, peer] : peers_)
+    if (!peer->handle().isNull()) pcs.call<void>("push", peer->handle());
+  helper("imroomUseDevice")(video, id, pcs);
+}
+
+void BrowserPorts::enableSound() { helper("imroomEnableSound")(); }
+
+core::LinkStats BrowserPorts::linkStats(int peer_id) const {
+  auto it = peers_.find(peer_id);
+  return it == peers_.end() ? core::LinkStats{} : it->second->linkStats();
+}
+
 void BrowserPorts::releaseMedia() { helper("imroomStopMedia")(); }
 
 double BrowserPorts::audioLevel(int peer_id) const {
@@ -119,8 +135,24 @@ void BrowserPorts::onBrowserEvent(int target, int id, const std::string& kind, c
       break;  // "error" is always followed by "close"
     }
     case kMedia:
-      controller_->onMedia(kind == "ok", ev["video"].isTrue(), ev["audio"].isTrue(), stringOf(ev, "name"),
-                           stringOf(ev, "message"));
+      if (kind == "devices") {
+        auto list = [&ev](const char* name) {
+          std::vector<core::MediaDevice> out;
+          val a = ev[name];
+          const int n = a.isArray() ? a["length"].as<int>() : 0;
+          for (int i = 0; i < n; ++i) out.push_back({stringOf(a[i], "id"), stringOf(a[i], "label")});
+          return out;
+        };
+        controller_->onDevices(list("cameras"), list("microphones"), stringOf(ev, "camera"), stringOf(ev, "microphone"));
+      } else if (kind == "switched" || kind == "switch_err") {
+        controller_->onDeviceSwitched(kind == "switched", ev["video"].isTrue(), stringOf(ev, "name"),
+                                      stringOf(ev, "message"));
+      } else if (kind == "sound") {
+        controller_->onSound(ev["blocked"].isTrue());
+      } else {
+        controller_->onMedia(kind == "ok", ev["video"].isTrue(), ev["audio"].isTrue(), stringOf(ev, "name"),
+                             stringOf(ev, "message"));
+      }
       break;
     case kPeer:
     case kChannel: {

@@ -7,6 +7,7 @@
 
 #include "controller.hpp"
 #include "event_router.hpp"
+#include "link_quality.hpp"
 #include "ports.hpp"
 
 namespace imroom::bridge {
@@ -28,10 +29,15 @@ class BrowserPorts : public core::Ports, public EventRouter {
   void requestMedia(bool video, bool audio) override;
   void releaseMedia() override;
   void setTrackEnabled(const std::string& kind, bool enabled) override;
+  void listDevices() override;
+  void useDevice(bool video, const std::string& id) override;
+  void enableSound() override;
   // The hidden <video> elements behind the tiles (null when there is none).
   emscripten::val localVideo() const;
   emscripten::val remoteVideo(int peer_id) const;
   double audioLevel(int peer_id) const;
+  // The latest connection figures of a member's connection (getStats, refreshed every 2 s).
+  core::LinkStats linkStats(int peer_id) const;
 
   void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
 

@@ -72,6 +72,21 @@ double PeerConnection::audioLevel() const {
   return level.isNumber() ? level.as<double>() : 0;
 }
 
+core::LinkStats PeerConnection::linkStats() const {
+  core::LinkStats out;
+  if (pc_.isNull()) return out;
+  val s = helper("imroomLinkStats")(pc_);
+  if (s.isNull() || s.isUndefined()) return out;
+  auto number = [&s](const char* name) {
+    val v = s[name];
+    return v.isNumber() ? v.as<double>() : -1.0;
+  };
+  out.rtt_ms = number("rttMs");
+  out.loss_pct = number("lossPct");
+  out.fps = number("fps");
+  return out;
+}
+
 void PeerConnection::setVideoBudget(int max_bitrate_bps, double scale_down) {
   if (pc_.isNull()) return;
   helper("imroomVideoBudget")(pc_, max_bitrate_bps, scale_down, handler(kPeer, id_, "budget_err"));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "data_channel.hpp"
+#include "link_quality.hpp"
 #include "ports.hpp"
 
 namespace imroom::bridge {
@@ -17,6 +18,7 @@ class PeerConnection : public core::PeerPort {
   PeerConnection(int id, const std::string& config_json);
   ~PeerConnection() override;
   bool ok() const { return !pc_.isNull(); }
+  const emscripten::val& handle() const { return pc_; }  // the RTCPeerConnection (null when none)
 
   void createChannel() override;
   void setLocalDescription() override;
@@ -30,6 +32,7 @@ class PeerConnection : public core::PeerPort {
   const emscripten::val& video() const { return video_; }
   // The incoming audio's level now, 0..1 (RTCRtpReceiver.getSynchronizationSources).
   double audioLevel() const;
+  core::LinkStats linkStats() const;
 
   // Turns a browser event of this connection (target kPeer or kChannel) into what the core understands.
   std::optional<core::PeerEvent> translate(int target, const std::string& kind, const emscripten::val& event);

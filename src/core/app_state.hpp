@@ -45,6 +45,13 @@ struct PeerView {
   int peer_id = 0;                 // the connection's id for the bridges (0 = none)
 };
 
+// A camera or microphone the browser offers (labels come once a device was granted).
+struct MediaDevice {
+  std::string id;
+  std::string label;
+  bool operator==(const MediaDevice& o) const { return id == o.id && label == o.label; }
+};
+
 struct LogLine {
   double ts = 0;
   StatusKind kind = StatusKind::kInfo;
@@ -75,6 +82,9 @@ struct AppState {
   std::string share_link;  // the page's address with ?room= (empty when unknown)
   std::string mesh_notice;  // set when the room has more cameras than a mesh carries well
   int video_budget_kbps = 0;  // what this member's camera may send to each member (0 = no camera)
+  std::vector<MediaDevice> cameras, microphones;  // to choose from (known once the browser granted one)
+  std::string camera_device, microphone_device;   // the devices in use ("" = none)
+  bool sound_blocked = false;  // the browser refused to play the others' sound until the user acts
 };
 
 // What the UI (or the JS API) asks the controller to do.
@@ -98,6 +108,13 @@ struct ViewConversation {  // the chat panel shows this conversation ("" = the r
   bool looking = true;
 };
 
-using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation, SetCamera, SetMicrophone>;
+struct ChooseDevice {  // use another camera (video) or microphone
+  bool video = true;
+  std::string id;
+};
+struct EnableSound {};  // the user clicked the "enable sound" prompt (a user gesture lets the browser play)
+
+using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation, SetCamera, SetMicrophone, ChooseDevice,
+                            EnableSound>;
 
 }  // namespace imroom::core

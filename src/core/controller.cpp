@@ -69,6 +69,10 @@ void Controller::apply(const Intent& intent) {
     switchDevice(/*video=*/true, cam->on);
   } else if (const auto* mic = std::get_if<SetMicrophone>(&intent)) {
     switchDevice(/*video=*/false, mic->on);
+  } else if (const auto* choose = std::get_if<ChooseDevice>(&intent)) {
+    chooseDevice(choose->video, choose->id);
+  } else if (std::holds_alternative<EnableSound>(intent)) {
+    if (ports_ && state_.sound_blocked) ports_->enableSound();
   } else if (const auto* view = std::get_if<ViewConversation>(&intent)) {
     state_.chat.setViewing(view->conversation, view->looking);
     changed();
@@ -129,9 +133,7 @@ void Controller::join() {
   };
   events.log = [this](const std::string& line) { log(line); };
   events.ice = [this](const std::string& config) { ice_config_ = config; };
-  media_ready_ = false;
-  have_video_ = have_audio_ = false;
-  state_.camera = state_.microphone = false;
+  resetMedia();
   if (state_.joined.media != MediaKind::kText) {
     log(state_.joined.media == MediaKind::kVideo ? "asking for the camera and microphone" : "asking for the microphone");
     ports_->requestMedia(state_.joined.media == MediaKind::kVideo, true);
@@ -151,15 +153,24 @@ void Controller::leave(const std::string& why) {
   if (state_.signaling != SignalingState::kClosed) signaling_->stop();
   state_.signaling = SignalingState::kClosed;
   if (media_ready_ || state_.joined.media != MediaKind::kText) ports_->releaseMedia();
-  media_ready_ = false;
-  have_video_ = have_audio_ = false;
-  state_.camera = state_.microphone = false;
+  resetMedia();
   state_.screen = Screen::kJoin;
   if (!why.empty()) state_.status = {StatusKind::kInfo, why};
   refreshPeers();
   log("left room '" + state_.joined.room + "'");
   emit("left", json{{"room", state_.joined.room}});
   changed();
+}
+
+void Controller::resetMedia() {
+  media_ready_ = false;
+  have_video_ = have_audio_ = false;
+  state_.camera = state_.microphone = false;
+  state_.cameras.clear();
+  state_.microphones.clear();
+  state_.camera_device.clear();
+  state_.microphone_device.clear();
+  state_.sound_blocked = false;
 }
 
 void Controller::onSignalingState(SignalingState s) {
@@ -344,6 +355,67 @@ void Controller::onMedia(bool ok, bool video, bool audio, const std::string& err
   state_.video_budget_kbps = 0;
   refreshPeers();
   sendMediaState("");
+  ports_->listDevices();  // labels are known now that a device was granted
+  changed();
+}
+
+void Controller::onDevices(std::vector<MediaDevice> cameras, std::vector<MediaDevice> microphones,
+                           const std::string& camera, const std::string& microphone) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
+  state_.cameras = std::move(cameras);
+  state_.microphones = std::move(microphones);
+  state_.camera_device = have_video_ ? camera : "";
+  state_.microphone_device = have_audio_ ? microphone : "";
+  changed();
+}
+
+namespace {
+std::string deviceLabel(const std::vector<MediaDevice>& list, const std::string& id) {
+  for (const MediaDevice& d : list)
+    if (d.id == id) return d.label.empty() ? "another device" : d.label;
+  return "another device";
+}
+}  // namespace
+
+// Another camera or microphone: the new track replaces the old one on every connection (no renegotiation), the
+// old one is stopped, and the on/off switch carries over.
+void Controller::chooseDevice(bool video, const std::string& id) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed || id.empty()) return;
+  const bool have = video ? have_video_ : have_audio_;
+  const std::string& current = video ? state_.camera_device : state_.microphone_device;
+  if (!have || id == current) return;
+  log(std::string(video ? "switching the camera to " : "switching the microphone to ") +
+      deviceLabel(video ? state_.cameras : state_.microphones, id));
+  ports_->useDevice(video, id);
+  changed();
+}
+
+void Controller::onDeviceSwitched(bool ok, bool video, const std::string& error_name,
+                                  const std::string& error_message) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
+  if (!ok) {
+    const std::string why = error_name == "NotReadableError"      ? "it is in use by another program"
+                            : error_name == "NotFoundError"       ? "it is gone"
+                            : error_name == "OverconstrainedError" ? "it is gone"
+                            : error_name == "NotAllowedError"     ? "permission was denied"
+                                                                  : error_name + (error_message.empty() ? "" : ": " + error_message);
+    problem("device_unavailable", std::string("Cannot switch to that ") + (video ? "camera" : "microphone") + " (" +
+                                      why + "). The current one stays on.",
+            false);
+    changed();
+    return;
+  }
+  ports_->setTrackEnabled(video ? "video" : "audio", video ? state_.camera : state_.microphone);
+  log(video ? "camera switched" : "microphone switched");
+  ports_->listDevices();
+  changed();
+}
+
+void Controller::onSound(bool blocked) {
+  if (!signaling_ || state_.signaling == SignalingState::kClosed || blocked == state_.sound_blocked) return;
+  state_.sound_blocked = blocked;
+  log(blocked ? "the browser blocked the room's sound until you click" : "sound on", blocked ? StatusKind::kError
+                                                                                            : StatusKind::kInfo);
   changed();
 }
 
@@ -470,7 +542,7 @@ void Controller::onPeerPayload(const std::string& from, const json& payload) {
     auto it = sessions_.find(from);
     if (it == sessions_.end()) return;
     const bool video = jsonBool(*media, "video", true), audio = jsonBool(*media, "audio", true);
-    if (video != it->second->remoteCameraOn()) log(from + (video ? ": camera on" : ": camera off"));
+    if (video != it->second->remoteCameraOn() && it->second->remoteVideo()) log(from + (video ? ": camera on" : ": camera off"));
     if (audio != it->second->remoteMicOn()) log(from + (audio ? ": microphone on" : ": microphone muted"));
     it->second->setRemoteMedia(video, audio);
     refreshPeers();

@@ -54,6 +54,14 @@ class Controller {
   // getUserMedia's outcome: ok with what was granted, or the error's name (NotAllowedError, NotFoundError, …).
   void onMedia(bool ok, bool video, bool audio, const std::string& error_name, const std::string& error_message);
 
+  // The devices the browser offers, and the ones in use ("" = none).
+  void onDevices(std::vector<MediaDevice> cameras, std::vector<MediaDevice> microphones, const std::string& camera,
+                 const std::string& microphone);
+  // useDevice's outcome.
+  void onDeviceSwitched(bool ok, bool video, const std::string& error_name, const std::string& error_message);
+  // The browser blocked (true) or now plays (false) the others' sound.
+  void onSound(bool blocked);
+
   const std::string& clientId() const { return client_id_; }
   // The page's address (origin + path), for the room link the status bar offers to copy.
   void setPageUrl(std::string url);
@@ -72,6 +80,7 @@ class Controller {
 
   void join();
   void leave(const std::string& why);
+  void resetMedia();  // no camera, microphone or devices (joining, leaving)
   void changed();
   void emit(const std::string& type, const nlohmann::json& detail);
   void log(std::string line, StatusKind kind = StatusKind::kInfo);
@@ -86,6 +95,7 @@ class Controller {
   void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"} or {"ack"}
   void receiveChat(const std::string& from, const nlohmann::json& chat);
   void switchDevice(bool video, bool on);  // the camera (video) or the microphone
+  void chooseDevice(bool video, const std::string& id);
   void sendMediaState(const std::string& user);  // "" = to everyone
   void applyMeshBudget();
 

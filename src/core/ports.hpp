@@ -86,6 +86,14 @@ class Ports {
   virtual void requestMedia(bool video, bool audio) = 0;
   // Turns the local camera ("video") or microphone ("audio") track on or off without renegotiating.
   virtual void setTrackEnabled(const std::string& kind, bool enabled) = 0;
+  // Lists the cameras and microphones; completes with Controller::onDevices.
+  virtual void listDevices() = 0;
+  // Moves the camera (video) or microphone to device `id` on every connection (replaceTrack: no renegotiation),
+  // stopping the old track; completes with Controller::onDeviceSwitched.
+  virtual void useDevice(bool video, const std::string& id) = 0;
+  // Starts the others' sound that the browser blocked (called on a user gesture); completes with
+  // Controller::onSound.
+  virtual void enableSound() = 0;
   // Stops the camera and microphone (leaving the room).
   virtual void releaseMedia() = 0;
   // A peer connection configured with `config_json` ({"iceServers":[…]}); its events come back with `peer_id`.

@@ -99,6 +99,16 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
   if (narrow && ImGui::CollapsingHeader("Members and events")) {
     drawPeers(state, out, body * 0.35f);
   }
+  if (state.sound_blocked) {
+    // Browsers start sound only after the user acted on the page: one click here is that act.
+    ImGui::PushStyleColor(ImGuiCol_Button, kAmber);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(1.0f, 0.84f, 0.45f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.1f, 0.1f, 1.0f));
+    if (ImGui::Button("Sound is off: the browser waits for a click. Click here to hear the room.",
+                      ImVec2(ImGui::GetContentRegionAvail().x, 0)))
+      out.push_back(core::EnableSound{});
+    ImGui::PopStyleColor(3);
+  }
   if (!state.mesh_notice.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
     ImGui::TextWrapped("%s", state.mesh_notice.c_str());
@@ -153,6 +163,18 @@ void RoomPanel::drawVideo(const std::vector<VideoTile>& tiles, float height) {
       draw->AddText(ImVec2(c.x - ns.x * 0.5f, c.y + radius + 6), ImGui::GetColorU32(kGrey), note);
     }
     if (t.speaking) draw->AddRect(a, b, ImGui::GetColorU32(kGreen), 6.0f, 0, 3.0f);
+    if (t.link.level != core::LinkQuality::kUnknown) {
+      // Three bars in the top right corner: as many lit as the link is good, in its colour.
+      const int lit = t.link.level == core::LinkQuality::kGood ? 3 : t.link.level == core::LinkQuality::kFair ? 2 : 1;
+      const ImU32 on = ImGui::GetColorU32(lit == 3 ? kGreen : lit == 2 ? kAmber : kRed);
+      const float bw = 4, step = 6, base = a.y + 20;
+      const float x0 = b.x - 10 - 3 * step;
+      draw->AddRectFilled(ImVec2(x0 - 4, a.y + 4), ImVec2(b.x - 6, base + 4), IM_COL32(0, 0, 0, 150), 4.0f);
+      for (int k = 0; k < 3; ++k) {
+        const float x = x0 + k * step, top = base - 5 - 5 * k;
+        draw->AddRectFilled(ImVec2(x, top), ImVec2(x + bw, base), k < lit ? on : IM_COL32(255, 255, 255, 60));
+      }
+    }
     const std::string label = (t.self ? t.user + " (you)" : t.user) + (t.muted ? "  · muted" : "");
     const ImVec2 size = ImGui::CalcTextSize(label.c_str());
     const ImVec2 la(a.x + 8, b.y - size.y - 12);
@@ -162,7 +184,16 @@ void RoomPanel::drawVideo(const std::vector<VideoTile>& tiles, float height) {
     ImGui::PushID(t.user.c_str());
     if (ImGui::InvisibleButton("tile", ImVec2(std::max(1.0f, r.w), std::max(1.0f, r.h))))
       pinned_ = pinned_ == t.user ? std::string() : t.user;  // click: pin large, click again: back to the grid
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip(pinned_ == t.user ? "Click to unpin" : "Click to show large");
+    if (ImGui::IsItemHovered()) {
+      const char* click = pinned_ == t.user ? "Click to unpin" : "Click to show large";
+      if (t.link.level == core::LinkQuality::kUnknown) {
+        ImGui::SetTooltip("%s", click);
+      } else {
+        const std::string level(core::toString(t.link.level));
+        ImGui::SetTooltip("Connection: %s%s%s%s\n%s", level.c_str(), t.link.why.empty() ? "" : " (",
+                          t.link.why.c_str(), t.link.why.empty() ? "" : ")", click);
+      }
+    }
     ImGui::PopID();
   }
   ImGui::EndChild();
@@ -341,6 +372,35 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
   }
 }
 
+// "Devices": a popup with the cameras and microphones to choose from (once the browser granted one).
+void RoomPanel::drawDevices(const core::AppState& state, std::vector<core::Intent>& out) {
+  const bool camera = !state.camera_device.empty(), microphone = !state.microphone_device.empty();
+  if (!camera && !microphone) return;
+  if (ImGui::SmallButton("Devices")) ImGui::OpenPopup("devices");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose your camera and microphone");
+  ImGui::SameLine();
+  if (!ImGui::BeginPopup("devices")) return;
+  auto choose = [&out](const char* title, const std::vector<core::MediaDevice>& list, const std::string& current,
+                       bool video) {
+    std::string shown = "(unknown)";
+    for (const core::MediaDevice& d : list)
+      if (d.id == current) shown = d.label;
+    ImGui::TextDisabled("%s", title);
+    ImGui::SetNextItemWidth(320);
+    if (!ImGui::BeginCombo(video ? "##camera" : "##microphone", shown.c_str())) return;
+    for (const core::MediaDevice& d : list) {
+      ImGui::PushID(d.id.c_str());
+      if (ImGui::Selectable(d.label.c_str(), d.id == current) && d.id != current)
+        out.push_back(core::ChooseDevice{video, d.id});
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  };
+  if (camera) choose("CAMERA", state.cameras, state.camera_device, true);
+  if (microphone) choose("MICROPHONE", state.microphones, state.microphone_device, false);
+  ImGui::EndPopup();
+}
+
 void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out) {
   // Microphone and camera switches (a text-only member can start them mid-call).
   if (ImGui::SmallButton(state.microphone ? "Mute" : "Unmute")) out.push_back(core::SetMicrophone{!state.microphone});
@@ -348,6 +408,7 @@ void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Int
   ImGui::SameLine();
   if (ImGui::SmallButton(state.camera ? "Stop camera" : "Start camera")) out.push_back(core::SetCamera{!state.camera});
   ImGui::SameLine();
+  drawDevices(state, out);
   Words w = describe(state.signaling);
   dot(w.colour);
   ImGui::PushStyleColor(ImGuiCol_Text, w.colour);

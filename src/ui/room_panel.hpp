@@ -12,6 +12,7 @@
 
 #include "app_state.hpp"
 #include "controller.hpp"
+#include "link_quality.hpp"
 
 namespace imroom::ui {
 
@@ -24,6 +25,7 @@ struct VideoTile {
   bool camera_off = false;  // shown as a placeholder
   bool speaking = false;    // their audio is loud enough now: a green ring
   bool muted = false;       // their microphone is off: a note on the tile
+  core::LinkVerdict link;   // their connection's quality: bars in the corner (none while unknown)
 };
 
 class RoomPanel {
@@ -40,6 +42,7 @@ class RoomPanel {
   void drawChat(const core::AppState& state, std::vector<core::Intent>& out);
   void drawLog(const core::AppState& state);
   void drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out);
+  void drawDevices(const core::AppState& state, std::vector<core::Intent>& out);
   void drawVideo(const std::vector<VideoTile>& tiles, float height);
   float lineHeight(const core::ChatMessage& m, float width);
 

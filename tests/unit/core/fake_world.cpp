@@ -209,6 +209,29 @@ void Member::requestMedia(bool video, bool audio) {
   });
 }
 
+void Member::listDevices() {
+  world.queue.push_back([this] {
+    controller.onDevices(cameras, microphones, has_video ? camera_in_use : "", has_audio ? microphone_in_use : "");
+  });
+}
+
+void Member::useDevice(bool video, const std::string& id) {
+  world.queue.push_back([this, video, id] {
+    if (device_busy) {
+      controller.onDeviceSwitched(false, video, "NotReadableError", "Could not start video source");
+      return;
+    }
+    std::string& in_use = video ? camera_in_use : microphone_in_use;
+    stopped_devices.push_back(in_use);
+    in_use = id;
+    controller.onDeviceSwitched(true, video, "", "");
+  });
+}
+
+void Member::enableSound() {
+  world.queue.push_back([this] { controller.onSound(!sound_allowed); });
+}
+
 std::vector<std::string> Member::lines() const {
   std::vector<std::string> out;
   for (const ChatMessage& m : controller.state().chat.messages()) out.push_back(m.from + ":" + m.text);

@@ -30,6 +30,16 @@ class Member : public Ports {
   void requestMedia(bool video, bool audio) override;
   void releaseMedia() override { media_released = true; }
   void setTrackEnabled(const std::string& kind, bool enabled) override { track_enabled[kind] = enabled; }
+  void listDevices() override;
+  void useDevice(bool video, const std::string& id) override;
+  void enableSound() override;
+  // The fake devices: two cameras and one microphone; the first of each is in use once granted.
+  std::vector<MediaDevice> cameras{{"cam-a", "Front camera"}, {"cam-b", "USB camera"}};
+  std::vector<MediaDevice> microphones{{"mic-a", "Built-in microphone"}};
+  std::string camera_in_use = "cam-a", microphone_in_use = "mic-a";
+  std::vector<std::string> stopped_devices;  // old tracks stopped by a switch
+  bool device_busy = false;  // useDevice fails with NotReadableError
+  bool sound_allowed = true;  // enableSound succeeds
   std::map<std::string, bool> track_enabled;
   bool media_released = false;
   bool media_granted = true;

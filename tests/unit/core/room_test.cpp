@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_world.hpp"
+#include "link_quality.hpp"
 
 namespace imroom::core::testing {
 namespace {
@@ -308,6 +309,96 @@ TEST(Room, DeniedMediaLeavesTheMemberInTheRoomTextOnly) {
   EXPECT_EQ(bob.controller.state().errors.back().code, "media_unavailable");
   EXPECT_NE(bob.controller.state().errors.back().message.find("permission was denied"), std::string::npos);
   EXPECT_NE(bob.controller.state().errors.back().message.find("text-only"), std::string::npos);
+}
+
+TEST(Room, AnotherCameraReplacesTheOldOneAndKeepsItsSwitch) {
+  World w;
+  Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
+  ann.join();
+  w.run();
+  bob.join(MediaKind::kVideo);
+  w.advance(500, {&ann, &bob});
+  const AppState& s = bob.controller.state();
+  ASSERT_EQ(s.cameras.size(), 2u) << "listed once the camera was granted";
+  EXPECT_EQ(s.camera_device, "cam-a");
+  EXPECT_EQ(s.microphone_device, "mic-a");
+  bob.controller.apply(SetCamera{false});
+  bob.controller.apply(ChooseDevice{true, "cam-b"});
+  w.run();
+  EXPECT_EQ(s.camera_device, "cam-b");
+  EXPECT_EQ(bob.stopped_devices, std::vector<std::string>{"cam-a"}) << "the old camera is released";
+  EXPECT_FALSE(bob.track_enabled["video"]) << "a camera switched while off stays off";
+  EXPECT_TRUE(ann.controller.state().peers[0].camera_off);
+  bob.controller.apply(ChooseDevice{true, "cam-b"});
+  w.run();
+  EXPECT_EQ(bob.stopped_devices.size(), 1u) << "choosing the device in use does nothing";
+}
+
+TEST(Room, ADeviceThatCannotStartIsReportedAndTheOldOneStays) {
+  World w;
+  Member bob(w, "bob", "lobby");
+  bob.join(MediaKind::kVideo);
+  w.advance(300, {&bob});
+  bob.device_busy = true;
+  bob.controller.apply(ChooseDevice{true, "cam-b"});
+  w.run();
+  const AppState& s = bob.controller.state();
+  EXPECT_EQ(s.camera_device, "cam-a");
+  ASSERT_FALSE(s.errors.empty());
+  EXPECT_EQ(s.errors.back().code, "device_unavailable");
+  EXPECT_NE(s.errors.back().message.find("in use by another program"), std::string::npos);
+  EXPECT_TRUE(s.camera);
+}
+
+TEST(Room, ATextOnlyMemberHasNoDevicesToChoose) {
+  World w;
+  Member bob(w, "bob", "lobby");
+  bob.join();
+  w.advance(300, {&bob});
+  bob.controller.apply(ChooseDevice{true, "cam-b"});
+  w.run();
+  EXPECT_TRUE(bob.controller.state().camera_device.empty());
+  EXPECT_TRUE(bob.stopped_devices.empty());
+}
+
+TEST(Room, BlockedSoundIsShownUntilTheUserEnablesIt) {
+  World w;
+  Member bob(w, "bob", "lobby");
+  bob.join();
+  w.advance(300, {&bob});
+  bob.controller.apply(EnableSound{});
+  w.run();
+  EXPECT_FALSE(bob.controller.state().sound_blocked) << "nothing to enable";
+  bob.controller.onSound(true);
+  EXPECT_TRUE(bob.controller.state().sound_blocked);
+  bob.sound_allowed = false;
+  bob.controller.apply(EnableSound{});
+  w.run();
+  EXPECT_TRUE(bob.controller.state().sound_blocked) << "still blocked: the prompt stays";
+  bob.sound_allowed = true;
+  bob.controller.apply(EnableSound{});
+  w.run();
+  EXPECT_FALSE(bob.controller.state().sound_blocked);
+  bob.controller.onSound(true);
+  bob.controller.apply(Leave{});
+  EXPECT_FALSE(bob.controller.state().sound_blocked) << "a new room starts unblocked";
+}
+
+TEST(LinkQuality, TheWorstFigureDecidesAndIsNamed) {
+  EXPECT_EQ(judgeLink({}).level, LinkQuality::kUnknown);
+  EXPECT_EQ(judgeLink({2, 0, 30}).level, LinkQuality::kGood);
+  EXPECT_EQ(judgeLink({2, 0, -1}).level, LinkQuality::kGood) << "no video: no frame rate to judge";
+  LinkVerdict v = judgeLink({300, 0, 30});
+  EXPECT_EQ(v.level, LinkQuality::kFair);
+  EXPECT_EQ(v.why, "300 ms round trip");
+  v = judgeLink({300, 12.4, 30});
+  EXPECT_EQ(v.level, LinkQuality::kPoor);
+  EXPECT_EQ(v.why, "12% of packets lost");
+  EXPECT_EQ(judgeLink({20, 3, 30}).level, LinkQuality::kFair);
+  EXPECT_EQ(judgeLink({20, 0, 5}).why, "5 frames/s");
+  EXPECT_EQ(judgeLink({20, 0, 12.7}).level, LinkQuality::kFair);
+  EXPECT_EQ(judgeLink({600, -1, -1}).level, LinkQuality::kPoor);
+  EXPECT_EQ(toString(LinkQuality::kPoor), "poor");
 }
 
 TEST(Room, RoomsAreSeparate) {

@@ -46,6 +46,18 @@ class HeadlessUi : public ::testing::Test {
     ImGui::Render();
     return intents;
   }
+  // Clicks at (x, y) over a canned state (mouse down for a frame, then up); returns the intents of both frames.
+  std::vector<core::Intent> clickWith(const core::AppState& state, float x, float y,
+                                      const std::vector<VideoTile>& tiles = {}) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(x, y);
+    frameWith(state, tiles);  // hover first, as a real pointer does
+    io.MouseDown[0] = true;
+    std::vector<core::Intent> all = frameWith(state, tiles);
+    io.MouseDown[0] = false;
+    for (auto& i : frameWith(state, tiles)) all.push_back(i);
+    return all;
+  }
   int vertices() const { return ImGui::GetDrawData() ? ImGui::GetDrawData()->TotalVtxCount : 0; }
 
   void type(const char* text) {

@@ -117,10 +117,11 @@ TEST_F(HeadlessUi, VideoTilesAndPlaceholdersDrawAboveTheChat) {
   s.camera = true;
   s.mesh_notice = "6 cameras in this room";
   std::vector<VideoTile> tiles;
-  tiles.push_back({"ann", reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7)), 4.0f / 3.0f, true, false});
+  tiles.push_back({"ann", reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7)), 4.0f / 3.0f, true, false,
+                   false, false, {}});
   for (int i = 0; i < 5; ++i)
     tiles.push_back({"peer" + std::to_string(i), i == 2 ? nullptr : reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(8 + i)),
-                     16.0f / 9.0f, false, i == 2});
+                     16.0f / 9.0f, false, i == 2, false, false, {}});
   for (int i = 0; i < 3; ++i) frameWith(s, tiles);
   // Every tile with a picture is drawn with its own texture.
   int textured = 0;
@@ -129,6 +130,43 @@ TEST_F(HeadlessUi, VideoTilesAndPlaceholdersDrawAboveTheChat) {
     for (const ImDrawCmd& cmd : d->CmdLists[n]->CmdBuffer)
       if (reinterpret_cast<std::intptr_t>(cmd.TextureId) >= 7 && reinterpret_cast<std::intptr_t>(cmd.TextureId) <= 12) ++textured;
   EXPECT_EQ(textured, 5) << "one draw per video texture; the camera-off tile is a placeholder";
+}
+
+TEST_F(HeadlessUi, ConnectionBarsShowOnTilesWhoseQualityIsKnown) {
+  core::AppState s = room(2, 5);
+  const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7));
+  std::vector<VideoTile> tiles{{"ann", tex, 4.0f / 3.0f, true, false, false, false, {}},
+                               {"peer0", tex, 4.0f / 3.0f, false, false, false, false, {}}};
+  // Vertices in the poor link's red.
+  auto red = [] {
+    const ImU32 colour = ImGui::ColorConvertFloat4ToU32(ImVec4(1.00f, 0.45f, 0.42f, 1.0f));
+    int n = 0;
+    const ImDrawData* d = ImGui::GetDrawData();
+    for (int l = 0; l < d->CmdListsCount; ++l)
+      for (const ImDrawVert& v : d->CmdLists[l]->VtxBuffer) n += v.col == colour;
+    return n;
+  };
+  for (int i = 0; i < 2; ++i) frameWith(s, tiles);
+  const int before = red();
+  const int vertices_before = vertices();
+  tiles[1].link = core::judgeLink({650, 0, 20});
+  for (int i = 0; i < 2; ++i) frameWith(s, tiles);
+  EXPECT_EQ(red() - before, 4) << "a poor link: one bar lit, in red";
+  EXPECT_GT(vertices() - vertices_before, 3 * 4) << "and two unlit bars on a backdrop";
+}
+
+TEST_F(HeadlessUi, BlockedSoundShowsAPromptThatEnablesIt) {
+  core::AppState s = room(2, 5);
+  for (int i = 0; i < 2; ++i) frameWith(s);
+  const float x = ImGui::GetIO().DisplaySize.x * 0.65f;
+  auto scan = [&] {
+    for (float y = 0; y < 240; y += 4)
+      if (!only<core::EnableSound>(clickWith(s, x, y)).empty()) return true;
+    return false;
+  };
+  EXPECT_FALSE(scan()) << "no prompt while sound plays";
+  s.sound_blocked = true;
+  EXPECT_TRUE(scan()) << "a click on the prompt asks to enable sound";
 }
 
 TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
