@@ -117,6 +117,13 @@ Module["imroomStopMedia"] = function () {
   Module["imroomLocal"] = null;
   Module["imroomLocalVideo"] = null;
 };
+// Wakes the app (Module.imroomWake, from room_api.cpp) when the canvas changes size: frames are drawn on demand.
+Module["imroomObserveCanvas"] = function () {
+  const wake = () => { const w = Module["imroomWake"]; if (w) w(); };
+  if (typeof ResizeObserver === "function") new ResizeObserver(wake).observe(Module["canvas"]);
+  window.addEventListener("resize", wake);
+};
+
 // A hidden <video playsinline muted> playing a stream, kept in the DOM (its frames are uploaded into a WebGL
 // texture). It counts the frames it presents (requestVideoFrameCallback), so that only new ones are uploaded.
 // Where WebCodecs can, each new frame is also converted to RGBA off the wasm heap (VideoFrame.copyTo, async,
@@ -131,12 +138,17 @@ Module["imroomVideoElement"] = function (stream) {
   v.playsInline = true;
   v.setAttribute("playsinline", "");
   v.setAttribute("aria-hidden", "true");
-  Object.assign(v.style, { position: "fixed", left: "0", top: "0", width: "2px", height: "2px", opacity: "0.01",
+  Object.assign(v.style, { position: "fixed", left: "0", top: "0", width: "2px", height: "2px", opacity: "0",
                            pointerEvents: "none", zIndex: "-1" });
   v.srcObject = stream;
   v.imroomFrames = 0;
   v.imroomPixels = null;  // {data, width, height}: the newest frame in RGBA
   let copying = false;
+  const presentedOne = () => {  // a new frame to upload: the app draws one
+    v.imroomFrames++;
+    const wake = Module["imroomWake"];
+    if (wake) wake();
+  };
   let copyFrames = typeof VideoFrame === "function" && !globalThis["IMROOM_UPLOAD"];
   const buffers = [null, null];
   let turn = 0;
@@ -152,22 +164,22 @@ Module["imroomVideoElement"] = function (stream) {
       frame.copyTo(data, { format: "RGBA" }).then(() => {
         v.imroomPixels = { data, width: rect.width, height: rect.height };
         turn = 1 - turn;
-        v.imroomFrames++;
+        presentedOne();
       }, () => {
         copyFrames = false;  // this browser cannot convert: upload from the element from now on
         v.imroomPixels = null;
-        v.imroomFrames++;
+        presentedOne();
       }).then(() => { copying = false; frame.close(); });
     } catch (e) {
       if (frame) frame.close();
       copyFrames = false;
       v.imroomPixels = null;
-      v.imroomFrames++;
+      presentedOne();
     }
   };
   if (typeof v.requestVideoFrameCallback === "function") {
     const presented = () => {
-      if (!copyFrames) v.imroomFrames++;
+      if (!copyFrames) presentedOne();
       else if (!copying) copy();
       v.requestVideoFrameCallback(presented);
     };

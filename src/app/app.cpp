@@ -55,6 +55,7 @@ std::string App::start() {
   io.SetClipboardTextFn = [](void*, const char* text) { bridge::copyToClipboard(text); };
   controller_.setPageUrl(bridge::pageUrl());
   text_input_ = std::make_unique<bridge::TextInput>();
+  text_input_->on_typed = [this] { wake(); };
   if (!renderer_.init()) return "This browser cannot draw the interface (WebGL2 shaders failed to build).";
   imgui_ready_ = true;
 
@@ -62,15 +63,19 @@ std::string App::start() {
   // Timers (reconnection, keep-alive, resending) run on an interval, not on animation frames, which a
   // background tab does not get.
   tick_timer_ = emscripten_set_interval(&App::tickThunk, 200, this);
-  // 0 fps = the browser's animation frames; false = return to the caller (create() must resolve).
-  emscripten_set_main_loop_arg(&App::frameThunk, this, 0, false);
+  // Wake-ups: every SDL event (pointer, keys, wheel, focus), a resize of the canvas, a new video frame.
+  SDL_AddEventWatch(&App::sdlEventWatch, this);
+  bridge::helper("imroomObserveCanvas")();
+  wake();
   return {};
 }
 
 void App::stop() {
   if (running_) {
     emscripten_clear_interval(tick_timer_);
-    emscripten_cancel_main_loop();
+    if (frame_request_) emscripten_cancel_animation_frame(frame_request_);
+    frame_request_ = 0;
+    SDL_DelEventWatch(&App::sdlEventWatch, this);
     running_ = false;
   }
   text_input_.reset();
@@ -164,8 +169,41 @@ core::LinkVerdict App::link(const core::PeerView& p) const {
   return core::judgeLink(stats);
 }
 
-void App::frameThunk(void* self) { static_cast<App*>(self)->frame(); }
-void App::tickThunk(void* self) { static_cast<App*>(self)->controller_.tick(); }
+void App::wake() {
+  if (!running_ || frame_request_) return;
+  frame_request_ = emscripten_request_animation_frame(&App::frameThunk, this);
+}
+
+// One animation frame: draw if due, and ask for the next one while more frames are wanted (input settling, a
+// state change not drawn yet, the GPU still busy, a video frame not uploaded yet).
+int App::frameThunk(double, void* self) {
+  App& app = *static_cast<App*>(self);
+  app.frame_request_ = 0;
+  app.frame();
+  if (app.input_frames_ > 0 || app.dirty_frames_ > 0 || app.videos_.hasNewFrames(app.videoSources())) app.wake();
+  return 0;  // one frame: the next is asked for explicitly
+}
+
+int App::sdlEventWatch(void* self, SDL_Event*) {
+  static_cast<App*>(self)->wake();
+  return 0;
+}
+
+void App::tickThunk(void* self) { static_cast<App*>(self)->tick(); }
+
+// A few times a second: the controller's timers; the idle frame; the speaking rings of members whose picture
+// does not already redraw the screen (a camera-off tile, an audio-only member).
+void App::tick() {
+  controller_.tick();
+  std::vector<bool> speaking;
+  for (const core::PeerView& p : controller_.state().peers)
+    speaking.push_back(p.audio && p.peer_id && ports_.audioLevel(p.peer_id) > kSpeakingLevel);
+  if (speaking != speaking_) {
+    speaking_ = std::move(speaking);
+    markDirty();
+  }
+  if (bridge::CanvasView::now() - last_drawn_ >= kIdleFrameMs) wake();
+}
 
 // Follows the canvas' CSS size (window resizes, a container that changes size) and the pixel ratio
 // (HiDPI screens, zoom, moving the window to another screen). Fonts are re-rasterized for a new ratio.

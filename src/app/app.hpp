@@ -1,5 +1,5 @@
 // One imroom instance on one canvas: SDL2 window + WebGL2 context + ImGui, the controller and the UI,
-// driven by the browser's animation frames. Several instances can live on one page (one wasm module each).
+// drawn at the browser's animation frames when there is something new to show. Several instances can live on one page (one wasm module each).
 #pragma once
 
 #include <functional>
@@ -51,15 +51,24 @@ class App {
   core::LinkStats linkStats(int peer_id) const { return ports_.linkStats(peer_id); }
   core::LinkVerdict link(const core::PeerView& p) const;
 
-  // Something the UI shows changed: draw again soon (the loop skips frames while nothing happens).
-  void markDirty() { dirty_frames_ = kStateFrames; }
+  // Something the UI shows changed: draw again soon.
+  void markDirty() {
+    dirty_frames_ = kStateFrames;
+    wake();
+  }
+  // Asks for an animation frame, unless one is already asked for. Frames are drawn on demand only: input, a
+  // state change, a new video frame, a resize, or the idle timer ask for one (an animation-frame loop that
+  // runs while nothing changes costs a page ~65 ms of CPU per second here; BENCHMARKS.md).
+  void wake();
 
   // Called once after the first frame is on screen.
   std::function<void()> onFirstFrame;
 
  private:
-  static void frameThunk(void* self);
+  static int frameThunk(double now, void* self);
   static void tickThunk(void* self);
+  static int sdlEventWatch(void* self, SDL_Event* event);
+  void tick();
   void frame();
   void feedTextInput();
   std::vector<VideoTextures::Source> videoSources();
@@ -82,6 +91,8 @@ class App {
   bool imgui_ready_ = false;
   bool running_ = false;
   long tick_timer_ = 0;
+  long frame_request_ = 0;  // the pending animation frame's id (0 = none)
+  std::vector<bool> speaking_;  // the speaking rings last drawn
   // Frames are drawn only when there is something new to show. Input: at once, and a few frames more (ImGui
   // settles focus and layout over a frame or two). A state change (a message, a peer's state): two frames
   // (the second applies scrolling), at most one every kStateFrameMs — a burst of messages then costs a few

@@ -36,6 +36,8 @@ const char* statusKind(core::StatusKind k) {
 }
 
 class RoomApi {
+  static inline App* g_app = nullptr;
+
  public:
   explicit RoomApi(val options) : app_(formFrom(options), textOption(options, "server")) {
     app_.onFirstFrame = [this] { emit("ready", "null"); };
@@ -49,10 +51,19 @@ class RoomApi {
   }
 
   // "" on success, else a message for the person at the screen.
-  std::string start() { return app_.start(); }
+  std::string start() {
+    std::string problem = app_.start();
+    if (problem.empty()) g_app = &app_;
+    return problem;
+  }
   void destroy() {
     listener_ = val::undefined();
+    if (g_app == &app_) g_app = nullptr;
     app_.stop();
+  }
+  // Module.imroomWake(): the browser has something new for this module's app to draw (one app per module).
+  static void wake() {
+    if (g_app) g_app->wake();
   }
 
   // listener(type, detailJson): "ready" (first frame drawn), "state" (anything changed), and the named
@@ -222,6 +233,7 @@ class RoomApi {
 
 EMSCRIPTEN_BINDINGS(imroom) {
   using imroom::app::RoomApi;
+  emscripten::function("imroomWake", &RoomApi::wake);
   emscripten::class_<RoomApi>("RoomCore")
       .constructor<emscripten::val>()
       .function("start", &RoomApi::start)

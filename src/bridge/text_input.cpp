@@ -55,6 +55,7 @@ void TextInput::onBrowserEvent(int, int, const std::string& kind, const val& eve
     return;
   }
   if (queue_.size() < 4096) queue_.push_back(std::move(t));
+  if (on_typed) on_typed();
 }
 
 }  // namespace imroom::bridge

@@ -5,8 +5,9 @@
 
 #include <emscripten/val.h>
 
-#include <string>
 #include <deque>
+#include <functional>
+#include <string>
 
 #include "event_router.hpp"
 
@@ -34,6 +35,8 @@ class TextInput : public EventRouter {
   int idleFrames() const { return idle_frames_; }
   static constexpr int kGraceFrames = 6;
   std::deque<Typed>& queue() { return queue_; }
+  // Called when something was typed (the app then draws a frame).
+  std::function<void()> on_typed;
 
   void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
 

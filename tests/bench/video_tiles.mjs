@@ -17,10 +17,10 @@ import { startServer, launchBrowser, waitForFrames, ROOT, WEB_ROOT } from "../e2
 
 const ROUNDS = Number(process.argv[2] || 1);
 const SECONDS = Number(process.argv[3] || 10);
-const SIZES = [1, 4, 9];
+const SIZES = (process.env.IMROOM_BENCH_SIZES || "1,4,9").split(",").map(Number);
 // imroom: frames converted to RGBA by VideoFrame.copyTo, then texSubImage2D (what imroom does where it can);
 // imroom-element / imroom-texImage2D: uploads straight from the <video> element, texSubImage2D / texImage2D.
-const KINDS = ["imroom", "imroom-element", "imroom-texImage2D", "reference"];
+const KINDS = (process.env.IMROOM_BENCH_KINDS || "imroom,imroom-element,imroom-texImage2D,reference").split(",");
 const UPLOAD = { "imroom-element": "element", "imroom-texImage2D": "texImage2D" };
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -40,6 +40,24 @@ const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN;
 };
+// IMROOM_BENCH_THREADS=1: also CPU by thread name inside the renderer and GPU processes (/proc), to see where
+// the time goes.
+import { readFileSync as readProc, readdirSync as listProc } from "node:fs";
+const TICKS = 100;
+function threadTimes(pid) {
+  const out = new Map();
+  let tasks = [];
+  try { tasks = listProc(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tasks) {
+    try {
+      const stat = readProc(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).replace(/[0-9]+$/, "");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(name, (out.get(name) || 0) + (Number(f[11]) + Number(f[12])) / TICKS);
+    } catch { /* gone */ }
+  }
+  return out;
+}
 const cpuByProcess = async () => new Map((await cdp.send("SystemInfo.getProcessInfo")).processInfo
   .map((p) => [p.id, { type: p.type, cpu: p.cpuTime }]));
 
@@ -90,6 +108,7 @@ async function runOnce(kind, n) {
   let s = await viewer.sample(page, 0);
   const first = s;
   const cpu0 = await cpuByProcess();
+  const threads0 = new Map([...cpu0].map(([id, p]) => [id, threadTimes(id)]));
   const t0 = Date.now();
   const frameMs = [], uploadMs = [];
   while (Date.now() - t0 < SECONDS * 1000) {
@@ -101,6 +120,15 @@ async function runOnce(kind, n) {
   }
   const cpu1 = await cpuByProcess();
   const seconds = (Date.now() - t0) / 1000;
+  if (process.env.IMROOM_BENCH_THREADS) {
+    for (const [id, p] of cpu1) {
+      if (!threads0.has(id) || (p.type !== "renderer" && p.type !== "GPU")) continue;
+      const before = threads0.get(id);
+      const rows = [...threadTimes(id)].map(([name, t]) => [name, (t - (before.get(name) || 0)) / seconds * 1000])
+        .filter(([, ms]) => ms >= 5).sort((a, b) => b[1] - a[1]);
+      if (rows.length) console.log(`  ${kind} n=${n} ${p.type} ${id}: ` + rows.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", "));
+    }
+  }
   const cpu = { renderer: 0, GPU: 0, all: 0 };
   for (const [id, p] of cpu1) {
     const before = cpu0.get(id);
