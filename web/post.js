@@ -2,6 +2,9 @@
 // SDL2 always addresses its canvas as "#canvas": point that at this instance's own canvas, so several
 // instances on one page each draw into, and listen on, their own element.
 specialHTMLTargets["#canvas"] = Module["canvas"];
+// The canvas keeps its pixels between frames: the app draws again only the region that changed
+// (src/ui/damage.hpp). SDL creates the WebGL context through Emscripten's EGL, whose attributes these are.
+if (typeof EGL !== "undefined") EGL.contextAttributes.preserveDrawingBuffer = true;
 
 // Bridge helpers (src/bridge). JS closures capture an integer id, never a C++ object: an event for an object the
 // C++ side has dropped finds no one and is ignored. Constructors and calls that can throw are turned into values,

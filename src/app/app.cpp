@@ -217,6 +217,7 @@ bool App::followCanvas() {
   if (ratio_changed) {
     ui::loadFonts(static_cast<float>(now.pixel_ratio));
     renderer_.reloadFonts();
+    damage_.invalidate();
   }
   return true;
 }
@@ -274,12 +275,16 @@ void App::frame() {
 
   int fb_w = 0, fb_h = 0;
   SDL_GL_GetDrawableSize(window_, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-  glClearColor(bg.x, bg.y, bg.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  renderer_.render(ImGui::GetDrawData(), fb_w, fb_h);
-  SDL_GL_SwapWindow(window_);
+  // Only what changed is drawn again; a frame that changes nothing on screen draws nothing.
+  const ui::DamageRect damage = damage_.update(ImGui::GetDrawData(), videos_.changedTextures());
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  stats_.last_damage = damage.empty() || display.x <= 0 || display.y <= 0
+                           ? 0.0
+                           : (damage.x1 - damage.x0) * (damage.y1 - damage.y0) / (display.x * display.y);
+  if (!damage.empty()) {
+    renderer_.render(ImGui::GetDrawData(), fb_w, fb_h, damage, ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
+    SDL_GL_SwapWindow(window_);
+  }
   const double gl_done = bridge::CanvasView::now();
   stats_.last_ui_ms = ui_done - started;
   stats_.last_gl_ms = gl_done - ui_done;

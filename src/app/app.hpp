@@ -13,6 +13,7 @@
 #include "text_input.hpp"
 #include "video_textures.hpp"
 #include "controller.hpp"
+#include "damage.hpp"
 #include "ui.hpp"
 
 #include <SDL_events.h>
@@ -27,6 +28,7 @@ struct FrameStats {
   double last_ui_ms = 0;        // of which: events, ImGui widgets and layout
   double last_gl_ms = 0;        // of which: WebGL calls
   std::vector<double> recent_ms;  // the last frames' main-thread times (at most 120), oldest first
+  double last_damage = 0;  // the share of the screen the last frame drew again (0..1)
   std::vector<double> recent_upload_ms;  // the same frames' video upload times (0: no video on screen)
 };
 
@@ -81,6 +83,7 @@ class App {
   bridge::CanvasMetrics metrics_;
   GlRenderer renderer_;
   VideoTextures videos_;
+  ui::DamageTracker damage_;
   FrameStats stats_;
   std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
   std::unique_ptr<bridge::TextInput> text_input_;

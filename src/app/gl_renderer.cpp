@@ -2,6 +2,8 @@
 
 #include <GLES3/gl3.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -125,9 +127,22 @@ void GlRenderer::shutdown() {
   font_texture_ = vbo_ = ebo_ = vao_ = program_ = 0;
 }
 
-void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height) {
-  if (!data || fb_width <= 0 || fb_height <= 0 || !program_) return;
+void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, const ui::DamageRect& damage,
+                        const ImVec4& clear) {
+  if (!data || fb_width <= 0 || fb_height <= 0 || !program_ || damage.empty()) return;
+  const ImVec2 off = data->DisplayPos;
+  const ImVec2 scale = data->FramebufferScale;
+  // The damaged region in framebuffer pixels (rounded outwards), bottom-up as GL counts.
+  const int dx0 = std::max(0, static_cast<int>(std::floor((damage.x0 - off.x) * scale.x)));
+  const int dy0 = std::max(0, static_cast<int>(std::floor((damage.y0 - off.y) * scale.y)));
+  const int dx1 = std::min(fb_width, static_cast<int>(std::ceil((damage.x1 - off.x) * scale.x)));
+  const int dy1 = std::min(fb_height, static_cast<int>(std::ceil((damage.y1 - off.y) * scale.y)));
+  if (dx1 <= dx0 || dy1 <= dy0) return;
   glViewport(0, 0, fb_width, fb_height);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(dx0, fb_height - dy1, dx1 - dx0, dy1 - dy0);
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
@@ -150,10 +165,15 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height) {
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, vbo_);
 
-  const ImVec2 off = data->DisplayPos;
-  const ImVec2 scale = data->FramebufferScale;
   for (int n = 0; n < data->CmdListsCount; ++n) {
     const ImDrawList* list = data->CmdLists[n];
+    // A window wholly outside the damage is not uploaded at all.
+    bool touches = false;
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      touches = touches || (cmd.ClipRect.z > damage.x0 && cmd.ClipRect.x < damage.x1 && cmd.ClipRect.w > damage.y0 &&
+                            cmd.ClipRect.y < damage.y1);
+    }
+    if (!touches) continue;
     glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(list->VtxBuffer.Size) * sizeof(ImDrawVert),
                  list->VtxBuffer.Data, GL_STREAM_DRAW);
     glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(list->IdxBuffer.Size) * sizeof(ImDrawIdx),
@@ -164,11 +184,13 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height) {
         if (cmd.UserCallback != ImDrawCallback_ResetRenderState) cmd.UserCallback(list, &cmd);
         continue;
       }
-      const float x0 = (cmd.ClipRect.x - off.x) * scale.x, y0 = (cmd.ClipRect.y - off.y) * scale.y;
-      const float x1 = (cmd.ClipRect.z - off.x) * scale.x, y1 = (cmd.ClipRect.w - off.y) * scale.y;
+      // The command's clip rectangle within the damage: nothing outside it is drawn.
+      const int x0 = std::max(dx0, static_cast<int>((cmd.ClipRect.x - off.x) * scale.x));
+      const int y0 = std::max(dy0, static_cast<int>((cmd.ClipRect.y - off.y) * scale.y));
+      const int x1 = std::min(dx1, static_cast<int>((cmd.ClipRect.z - off.x) * scale.x));
+      const int y1 = std::min(dy1, static_cast<int>((cmd.ClipRect.w - off.y) * scale.y));
       if (x1 <= x0 || y1 <= y0) continue;
-      glScissor(static_cast<int>(x0), static_cast<int>(fb_height - y1), static_cast<int>(x1 - x0),
-                static_cast<int>(y1 - y0));
+      glScissor(x0, fb_height - y1, x1 - x0, y1 - y0);
       glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<std::intptr_t>(cmd.GetTexID())));
       glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(cmd.ElemCount),
                      sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,

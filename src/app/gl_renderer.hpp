@@ -8,6 +8,8 @@
 
 #include <imgui.h>
 
+#include "damage.hpp"
+
 namespace imroom::app {
 
 class GlRenderer {
@@ -22,7 +24,9 @@ class GlRenderer {
   void shutdown();
   // Uploads ImGui's font atlas again (after fonts were rebuilt for a new pixel ratio).
   void reloadFonts();
-  void render(const ImDrawData* data, int fb_width, int fb_height);
+  // Draws the part of the frame inside `damage` (display coordinates), after clearing it to `clear`; the rest of
+  // the canvas keeps its pixels (the context preserves its drawing buffer).
+  void render(const ImDrawData* data, int fb_width, int fb_height, const ui::DamageRect& damage, const ImVec4& clear);
   // True while the GPU has not finished the last frame drawn (a fence, polled without waiting). Drawing more
   // then would only queue work behind it; the app waits for the next animation frame instead. With software
   // WebGL one rasterizer process serves every page, so this keeps rooms from starving each other (and the

@@ -189,6 +189,7 @@ class RoomApi {
     ui.set("height", m.css_height);
     ui.set("pixelRatio", m.pixel_ratio);
     ui.set("lastUploadMs", app_.videos().lastUploadMs());
+    ui.set("lastDamage", f.last_damage);
     ui.set("screen", std::string(s.screen == core::Screen::kRoom ? "room" : "join"));
     val out = val::object();
     out.set("self", self);

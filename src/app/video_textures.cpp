@@ -37,6 +37,7 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
   const double started = emscripten_get_now();
   std::vector<ui::VideoTile> tiles;
   std::set<std::string> alive;
+  changed_.clear();
   val upload = bridge::helper("imroomUploadVideo");
   for (const Source& s : sources) {
     if (s.video.isNull() || s.video.isUndefined()) {
@@ -62,6 +63,7 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
         t.height = size % 65536;
         t.presented = presented;
         ++t.uploads;
+        changed_.insert(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.name)));
       }
     }
     if (t.width > 0 && t.height > 0) {

@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ class VideoTextures {
   // Frames uploaded for a user's tile ("" = none yet).
   long framesDrawn(const std::string& user) const;
   double lastUploadMs() const { return last_upload_ms_; }
+  // The textures whose pixels the last update() changed.
+  const std::set<ImTextureID>& changedTextures() const { return changed_; }
 
  private:
   struct Texture {
@@ -44,6 +47,7 @@ class VideoTextures {
 
   std::map<std::string, Texture> textures_;
   double last_upload_ms_ = 0;
+  std::set<ImTextureID> changed_;
 };
 
 }  // namespace imroom::app

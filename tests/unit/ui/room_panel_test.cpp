@@ -2,6 +2,7 @@
 // keys and clicks into the right intents.
 #include <cstdint>
 
+#include "damage.hpp"
 #include "headless.hpp"
 
 namespace imroom::ui {
@@ -167,6 +168,57 @@ TEST_F(HeadlessUi, BlockedSoundShowsAPromptThatEnablesIt) {
   EXPECT_FALSE(scan()) << "no prompt while sound plays";
   s.sound_blocked = true;
   EXPECT_TRUE(scan()) << "a click on the prompt asks to enable sound";
+}
+
+TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
+  core::AppState s = room(3, 20);
+  const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7));
+  std::vector<VideoTile> tiles{{"ann", nullptr, 4.0f / 3.0f, true, true, false, false, {}},
+                               {"peer0", tex, 4.0f / 3.0f, false, false, false, false, {}}};
+  DamageTracker damage;
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  frameWith(s, tiles);
+  frameWith(s, tiles);
+  DamageRect d = damage.update(ImGui::GetDrawData());
+  EXPECT_EQ(d.x0, 0);
+  EXPECT_EQ(d.x1, size.x) << "the first frame is drawn whole";
+  frameWith(s, tiles);
+  EXPECT_TRUE(damage.update(ImGui::GetDrawData()).empty()) << "nothing changed, nothing to draw";
+
+  // A new video frame: only the tile that shows it.
+  frameWith(s, tiles);
+  d = damage.update(ImGui::GetDrawData(), {tex});
+  ASSERT_FALSE(d.empty());
+  EXPECT_GT(d.x0, 300) << "right of the member list";
+  EXPECT_LT(d.y1, size.y * 0.6f) << "above the chat";
+  EXPECT_LT((d.x1 - d.x0) * (d.y1 - d.y0), size.x * size.y * 0.25f);
+
+  // A chat line: the chat, not the member list.
+  core::ChatMessage m;
+  m.id = "new";
+  m.from = "peer1";
+  m.text = "hello";
+  m.ts = 1.8e12;
+  s.chat.add(m);
+  frameWith(s, tiles);
+  frameWith(s, tiles);
+  d = damage.update(ImGui::GetDrawData());
+  ASSERT_FALSE(d.empty());
+  EXPECT_GT(d.x0, 280) << "the member list is not redrawn";
+
+  // A window going (the video area when the last camera leaves): where it was is redrawn.
+  frameWith(s, {});
+  frameWith(s, {});
+  d = damage.update(ImGui::GetDrawData());
+  EXPECT_LT(d.y0, size.y * 0.2f);
+  EXPECT_GT(d.y1, size.y * 0.5f);
+
+  // A new display size: everything.
+  ImGui::GetIO().DisplaySize = ImVec2(800, 600);
+  frameWith(s, {});
+  d = damage.update(ImGui::GetDrawData());
+  EXPECT_EQ(d.x1 - d.x0, 800);
+  EXPECT_EQ(d.y1 - d.y0, 600);
 }
 
 TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
