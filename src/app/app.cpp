@@ -74,7 +74,8 @@ void App::stop() {
   if (running_) {
     emscripten_clear_interval(tick_timer_);
     if (frame_request_) emscripten_cancel_animation_frame(frame_request_);
-    frame_request_ = 0;
+    if (retry_timer_) emscripten_clear_timeout(retry_timer_);
+    frame_request_ = retry_timer_ = 0;
     SDL_DelEventWatch(&App::sdlEventWatch, this);
     running_ = false;
   }
@@ -179,9 +180,21 @@ void App::wake() {
 int App::frameThunk(double, void* self) {
   App& app = *static_cast<App*>(self);
   app.frame_request_ = 0;
+  app.retry_in_ms_ = 0;
   app.frame();
-  if (app.input_frames_ > 0 || app.dirty_frames_ > 0 || app.videos_.hasNewFrames(app.videoSources())) app.wake();
+  if (app.retry_in_ms_ > 0) {
+    // Due later (changes are drawn at most so often): a timer, not animation frames spent waiting.
+    if (!app.retry_timer_) app.retry_timer_ = emscripten_set_timeout(&App::retryThunk, app.retry_in_ms_, self);
+  } else if (app.input_frames_ > 0 || app.dirty_frames_ > 0 || app.videos_.hasNewFrames(app.videoSources())) {
+    app.wake();
+  }
   return 0;  // one frame: the next is asked for explicitly
+}
+
+void App::retryThunk(void* self) {
+  App& app = *static_cast<App*>(self);
+  app.retry_timer_ = 0;
+  app.wake();
 }
 
 int App::sdlEventWatch(void* self, SDL_Event*) {
@@ -234,9 +247,13 @@ void App::frame() {
                      SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
   if (input) input_frames_ = kInputFrames;
   const double since = started - last_drawn_;
-  const double state_interval = sources.empty() ? kStateFrameMs : 0;  // video plays at its own pace
+  // Video: new frames from several streams are gathered into one drawn frame at most every kVideoFrameMs.
+  const double state_interval = sources.empty() ? kStateFrameMs : kVideoFrameMs;
   const bool due = input_frames_ > 0 || (dirty_frames_ > 0 && since >= state_interval) || since >= kIdleFrameMs;
-  if (!due) return;  // nothing new to show: save the CPU (and the battery)
+  if (!due) {  // nothing new to show yet: save the CPU (and the battery)
+    if (dirty_frames_ > 0) retry_in_ms_ = std::max(1.0, state_interval - since);
+    return;
+  }
   if (renderer_.busy() && since < kMaxWaitMs) return;  // the GPU is behind: draw at a later animation frame
   if (input_frames_ > 0) {
     --input_frames_;

@@ -69,6 +69,7 @@ class App {
  private:
   static int frameThunk(double now, void* self);
   static void tickThunk(void* self);
+  static void retryThunk(void* self);
   static int sdlEventWatch(void* self, SDL_Event* event);
   void tick();
   void frame();
@@ -95,6 +96,8 @@ class App {
   bool running_ = false;
   long tick_timer_ = 0;
   long frame_request_ = 0;  // the pending animation frame's id (0 = none)
+  long retry_timer_ = 0;    // a timer for a frame due later (0 = none)
+  double retry_in_ms_ = 0;  // set by frame(): not drawn, due in this many ms
   std::vector<bool> speaking_;  // the speaking rings last drawn
   // Frames are drawn only when there is something new to show. Input: at once, and a few frames more (ImGui
   // settles focus and layout over a frame or two). A state change (a message, a peer's state): two frames
@@ -105,6 +108,7 @@ class App {
   static constexpr int kInputFrames = 3;
   static constexpr int kStateFrames = 2;
   static constexpr double kStateFrameMs = 100;
+  static constexpr double kVideoFrameMs = 1000.0 / 30;  // video frames of all streams, gathered: ≤ 30 drawn/s
   static constexpr double kIdleFrameMs = 2000;
   static constexpr double kMaxWaitMs = 1000;  // a GPU that seems stuck does not stop the UI for longer
   int input_frames_ = kInputFrames;

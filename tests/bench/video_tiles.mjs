@@ -175,11 +175,12 @@ for (const n of SIZES) {
                 `${f((mean(r.renderer) + mean(r.GPU)) * 1000)} ${f(mean(r.all) * 1000, 6)} ${f(mean(r.fps), 11)} ${f(mean(r.drawn))} ` +
                 `${f(q(r.frameMs, 0.5), 10)} ${f(q(r.frameMs, 0.95), 10)} ${f(q(r.uploadMs, 0.5), 11)} ${f(q(r.uploadMs, 0.95), 11)}`);
   }
-  const im = results[n].imroom, el = results[n]["imroom-element"], img = results[n]["imroom-texImage2D"];
-  const ref = results[n].reference;
-  console.log(`${" ".repeat(9)}ratios imroom/reference: renderer ${(mean(im.renderer) / mean(ref.renderer)).toFixed(2)}×, ` +
-              `renderer+GPU ${((mean(im.renderer) + mean(im.GPU)) / (mean(ref.renderer) + mean(ref.GPU))).toFixed(2)}×, ` +
-              `whole browser ${(mean(im.all) / mean(ref.all)).toFixed(2)}×; upload p50 from the element ` +
-              `texImage2D/texSubImage2D ${(q(img.uploadMs, 0.5) / q(el.uploadMs, 0.5)).toFixed(2)}×, ` +
-              `element/copy ${(q(el.uploadMs, 0.5) / q(im.uploadMs, 0.5)).toFixed(2)}×`);
+  const r = results[n];
+  const ratio = (a, b) => (a !== undefined && b !== undefined ? (a / b).toFixed(2) + "×" : "-");
+  const cpu = (k, what) => (r[k] ? what(r[k]) : undefined);
+  console.log(`${" ".repeat(9)}ratios imroom/reference: renderer ${ratio(cpu("imroom", (x) => mean(x.renderer)), cpu("reference", (x) => mean(x.renderer)))}, ` +
+              `renderer+GPU ${ratio(cpu("imroom", (x) => mean(x.renderer) + mean(x.GPU)), cpu("reference", (x) => mean(x.renderer) + mean(x.GPU)))}, ` +
+              `whole browser ${ratio(cpu("imroom", (x) => mean(x.all)), cpu("reference", (x) => mean(x.all)))}; upload p50 from the element ` +
+              `texImage2D/texSubImage2D ${ratio(cpu("imroom-texImage2D", (x) => q(x.uploadMs, 0.5)), cpu("imroom-element", (x) => q(x.uploadMs, 0.5)))}, ` +
+              `element/copy ${ratio(cpu("imroom-element", (x) => q(x.uploadMs, 0.5)), cpu("imroom", (x) => q(x.uploadMs, 0.5)))}`);
 }
