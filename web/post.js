@@ -129,10 +129,10 @@ Module["imroomObserveCanvas"] = function () {
 
 // A hidden <video playsinline muted> playing a stream, kept in the DOM (its frames are uploaded into a WebGL
 // texture). It counts the frames it presents (requestVideoFrameCallback), so that only new ones are uploaded.
-// Where WebCodecs can, each new frame is also converted to RGBA off the wasm heap (VideoFrame.copyTo, async,
-// one at a time: a frame that comes while one is converting is skipped) into one of two buffers that take turns,
-// and the upload is then a plain texSubImage2D of that buffer — far cheaper with software GL than uploading from
-// the element (BENCHMARKS.md, video tiles). Benchmark knob: globalThis.IMROOM_UPLOAD = "element" or "texImage2D"
+// Where WebCodecs can, each new frame is also copied off the wasm heap (VideoFrame.copyTo, async, one at a time: a
+// frame that comes while one is copying is skipped) into one of two buffers that take turns — as I420 planes, or
+// converted to RGBA — and the upload is then a plain texSubImage2D of that buffer: far cheaper with software GL
+// than uploading from the element (BENCHMARKS.md, video tiles). Benchmark knob: globalThis.IMROOM_UPLOAD = "element" or "texImage2D"
 // uploads from the element itself (with texSubImage2D, or texImage2D on every frame).
 Module["imroomVideoElement"] = function (stream) {
   const v = document.createElement("video");
@@ -160,12 +160,18 @@ Module["imroomVideoElement"] = function (stream) {
     try {
       frame = new VideoFrame(v);
       const rect = frame.visibleRect;
-      const size = rect.width * rect.height * 4;
+      // I420 (what the software VP8/H.264 decoders and most cameras give) is copied as it is, its three planes
+      // turned into colour by the shader; any other layout is converted to RGBA by the browser.
+      const yuv = frame.format === "I420";
+      const options = yuv ? {} : { format: "RGBA" };
+      const size = frame.allocationSize(options);
       if (!buffers[turn] || buffers[turn].length !== size) buffers[turn] = new Uint8Array(size);
       const data = buffers[turn];
+      const space = frame.colorSpace || {};
       copying = true;
-      frame.copyTo(data, { format: "RGBA" }).then(() => {
-        v.imroomPixels = { data, width: rect.width, height: rect.height };
+      frame.copyTo(data, options).then((layout) => {
+        v.imroomPixels = { data, width: rect.width, height: rect.height, yuv, layout,
+                           bt709: space.matrix === "bt709", fullRange: !!space.fullRange };
         turn = 1 - turn;
         presentedOne();
       }, () => {
@@ -318,30 +324,50 @@ Module["imroomLinkStats"] = function (pc) {
   }
   return pc.imroomStats || null;
 };
-// Uploads a video's newest frame into texture `tex` (a GL name of this module) — never through wasm memory: from
-// its RGBA copy when there is one (see imroomVideoElement), else straight from the element; texImage2D when the
-// size changed, texSubImage2D otherwise. Returns width * 65536 + height, or 0 when there is no frame yet.
-Module["imroomUploadVideo"] = function (tex, video, w, h) {
-  if (!video) return 0;
+// Uploads a video's newest frame into textures of this module (GL names) — never through wasm memory: from its copy
+// when there is one (see imroomVideoElement): I420 into three one-channel textures `tex` (Y), `texU`, `texV`,
+// RGBA into `tex`; else straight from the element into `tex`. texImage2D when the size or kind changed,
+// texSubImage2D otherwise. Returns {width, height, yuv, bt709, fullRange}, or null when there is no frame yet.
+Module["imroomUploadVideo"] = function (tex, texU, texV, video, w, h, wasYuv) {
+  if (!video) return null;
   const gl = GLctx;
   const pixels = video.imroomPixels;
   if (pixels) {
-    gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
-    if (pixels.width !== w || pixels.height !== h) {
-      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, pixels.width, pixels.height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels.data);
+    const fresh = pixels.width !== w || pixels.height !== h || pixels.yuv !== wasYuv;
+    if (pixels.yuv) {
+      const cw = (pixels.width + 1) >> 1, ch = (pixels.height + 1) >> 1;
+      const planes = [[tex, pixels.width, pixels.height], [texU, cw, ch], [texV, cw, ch]];
+      gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+      planes.forEach((plane, i) => {
+        const at = pixels.layout[i];
+        gl.bindTexture(gl.TEXTURE_2D, GL.textures[plane[0]]);
+        gl.pixelStorei(gl.UNPACK_ROW_LENGTH, at.stride);
+        if (fresh) {
+          gl.texImage2D(gl.TEXTURE_2D, 0, gl.R8, plane[1], plane[2], 0, gl.RED, gl.UNSIGNED_BYTE, pixels.data, at.offset);
+        } else {
+          gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, plane[1], plane[2], gl.RED, gl.UNSIGNED_BYTE, pixels.data, at.offset);
+        }
+      });
+      gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
     } else {
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels.data);
+      gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
+      if (fresh) {
+        gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, pixels.width, pixels.height, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels.data);
+      } else {
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels.data);
+      }
     }
-    return pixels.width * 65536 + pixels.height;
+    return { width: pixels.width, height: pixels.height, yuv: pixels.yuv, bt709: pixels.bt709,
+             fullRange: pixels.fullRange };
   }
-  if (video.readyState < 2 || !video.videoWidth) return 0;
+  if (video.readyState < 2 || !video.videoWidth) return null;
   gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
-  if (video.videoWidth !== w || video.videoHeight !== h || globalThis["IMROOM_UPLOAD"] === "texImage2D") {
+  if (video.videoWidth !== w || video.videoHeight !== h || wasYuv || globalThis["IMROOM_UPLOAD"] === "texImage2D") {
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, video);
   } else {
     gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, video);
   }
-  return video.videoWidth * 65536 + video.videoHeight;
+  return { width: video.videoWidth, height: video.videoHeight, yuv: false, bt709: false, fullRange: false };
 };
 // Caps what the camera sends on one connection (the mesh shares the uplink): maxBitrate and
 // scaleResolutionDownBy on its video senders, now and again whenever a negotiation completes (a sender's

@@ -57,6 +57,7 @@ std::string App::start() {
   text_input_ = std::make_unique<bridge::TextInput>();
   text_input_->on_typed = [this] { wake(); };
   if (!renderer_.init()) return "This browser cannot draw the interface (WebGL2 shaders failed to build).";
+  renderer_.setYuvLookup([this](unsigned texture) { return videos_.yuv(texture); });
   imgui_ready_ = true;
 
   running_ = true;

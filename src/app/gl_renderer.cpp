@@ -34,6 +34,23 @@ layout(location = 0) out vec4 out_colour;
 void main() { out_colour = frag_colour * texture(tex, frag_uv); }
 )";
 
+// The same, for YUV pictures: three planes, the colour matrix and offsets as uniforms.
+const char* kYuvFragmentShader = R"(#version 300 es
+precision mediump float;
+uniform sampler2D tex_y;
+uniform sampler2D tex_u;
+uniform sampler2D tex_v;
+uniform mat3 yuv_to_rgb;
+uniform vec3 yuv_offset;
+in vec2 frag_uv;
+in vec4 frag_colour;
+layout(location = 0) out vec4 out_colour;
+void main() {
+  vec3 yuv = vec3(texture(tex_y, frag_uv).r, texture(tex_u, frag_uv).r, texture(tex_v, frag_uv).r) - yuv_offset;
+  out_colour = frag_colour * vec4(clamp(yuv_to_rgb * yuv, 0.0, 1.0), 1.0);
+}
+)";
+
 unsigned compile(GLenum kind, const char* source) {
   GLuint shader = glCreateShader(kind);
   glShaderSource(shader, 1, &source, nullptr);
@@ -47,25 +64,60 @@ unsigned compile(GLenum kind, const char* source) {
   return shader;
 }
 
+unsigned link(const char* vertex, const char* fragment) {
+  GLuint vs = compile(GL_VERTEX_SHADER, vertex);
+  GLuint fs = compile(GL_FRAGMENT_SHADER, fragment);
+  if (!vs || !fs) {
+    if (vs) glDeleteShader(vs);
+    if (fs) glDeleteShader(fs);
+    return 0;
+  }
+  GLuint program = glCreateProgram();
+  glAttachShader(program, vs);
+  glAttachShader(program, fs);
+  glLinkProgram(program);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  GLint linked = 0;
+  glGetProgramiv(program, GL_LINK_STATUS, &linked);  // once, at start
+  if (!linked) {
+    glDeleteProgram(program);
+    return 0;
+  }
+  return program;
+}
+
+// Y'CbCr → R'G'B' (column-major for glUniformMatrix3fv), for 8-bit planes read as 0..1.
+void yuvMatrix(bool bt709, bool full_range, float m[9], float offset[3]) {
+  const float ys = full_range ? 1.0f : 255.0f / 219.0f, cs = full_range ? 1.0f : 255.0f / 224.0f;
+  const float kr = bt709 ? 0.2126f : 0.299f, kb = bt709 ? 0.0722f : 0.114f, kg = 1.0f - kr - kb;
+  const float rv = 2.0f * (1.0f - kr) * cs, bu = 2.0f * (1.0f - kb) * cs;
+  const float gu = -2.0f * (1.0f - kb) * kb / kg * cs, gv = -2.0f * (1.0f - kr) * kr / kg * cs;
+  const float columns[9] = {ys, ys, ys, 0.0f, gu, bu, rv, gv, 0.0f};  // Y column, U column, V column
+  for (int i = 0; i < 9; ++i) m[i] = columns[i];
+  offset[0] = full_range ? 0.0f : 16.0f / 255.0f;
+  offset[1] = offset[2] = 128.0f / 255.0f;
+}
+
 }  // namespace
 
 GlRenderer::~GlRenderer() { shutdown(); }
 
 bool GlRenderer::init() {
-  GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader);
-  GLuint fs = compile(GL_FRAGMENT_SHADER, kFragmentShader);
-  if (!vs || !fs) return false;
-  program_ = glCreateProgram();
-  glAttachShader(program_, vs);
-  glAttachShader(program_, fs);
-  glLinkProgram(program_);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  GLint linked = 0;
-  glGetProgramiv(program_, GL_LINK_STATUS, &linked);
-  if (!linked) return false;
+  program_ = link(kVertexShader, kFragmentShader);
+  if (!program_) return false;
   projection_ = glGetUniformLocation(program_, "projection");
   sampler_ = glGetUniformLocation(program_, "tex");
+  yuv_program_ = link(kVertexShader, kYuvFragmentShader);  // without it, YUV pictures are not drawn
+  if (yuv_program_) {
+    yuv_projection_ = glGetUniformLocation(yuv_program_, "projection");
+    yuv_matrix_ = glGetUniformLocation(yuv_program_, "yuv_to_rgb");
+    yuv_offset_ = glGetUniformLocation(yuv_program_, "yuv_offset");
+    glUseProgram(yuv_program_);
+    glUniform1i(glGetUniformLocation(yuv_program_, "tex_y"), 0);
+    glUniform1i(glGetUniformLocation(yuv_program_, "tex_u"), 1);
+    glUniform1i(glGetUniformLocation(yuv_program_, "tex_v"), 2);
+  }
 
   glGenVertexArrays(1, &vao_);
   glGenBuffers(1, &vbo_);
@@ -124,7 +176,8 @@ void GlRenderer::shutdown() {
   if (ebo_) glDeleteBuffers(1, &ebo_);
   if (vao_) glDeleteVertexArrays(1, &vao_);
   if (program_) glDeleteProgram(program_);
-  font_texture_ = vbo_ = ebo_ = vao_ = program_ = 0;
+  if (yuv_program_) glDeleteProgram(yuv_program_);
+  font_texture_ = vbo_ = ebo_ = vao_ = program_ = yuv_program_ = 0;
 }
 
 void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, const ui::DamageRect& damage,
@@ -150,7 +203,6 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_STENCIL_TEST);
   glEnable(GL_SCISSOR_TEST);
-  glUseProgram(program_);
   const float l = data->DisplayPos.x, r = data->DisplayPos.x + data->DisplaySize.x;
   const float t = data->DisplayPos.y, b = data->DisplayPos.y + data->DisplaySize.y;
   const float ortho[4][4] = {
@@ -159,8 +211,14 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
       {0.0f, 0.0f, -1.0f, 0.0f},
       {(r + l) / (l - r), (t + b) / (b - t), 0.0f, 1.0f},
   };
+  if (yuv_program_) {
+    glUseProgram(yuv_program_);
+    glUniformMatrix4fv(yuv_projection_, 1, GL_FALSE, &ortho[0][0]);
+  }
+  glUseProgram(program_);
   glUniformMatrix4fv(projection_, 1, GL_FALSE, &ortho[0][0]);
   glUniform1i(sampler_, 0);
+  bool yuv_in_use = false;
   glActiveTexture(GL_TEXTURE0);
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, vbo_);
@@ -191,7 +249,26 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
       const int y1 = std::min(dy1, static_cast<int>((cmd.ClipRect.w - off.y) * scale.y));
       if (x1 <= x0 || y1 <= y0) continue;
       glScissor(x0, fb_height - y1, x1 - x0, y1 - y0);
-      glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<std::intptr_t>(cmd.GetTexID())));
+      const GLuint texture = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(cmd.GetTexID()));
+      const YuvTexture* yuv = yuv_lookup_ ? yuv_lookup_(texture) : nullptr;
+      if (yuv && !yuv_program_) continue;
+      if (yuv) {
+        float m[9], offset[3];
+        yuvMatrix(yuv->bt709, yuv->full_range, m, offset);
+        glUseProgram(yuv_program_);
+        glUniformMatrix3fv(yuv_matrix_, 1, GL_FALSE, m);
+        glUniform3fv(yuv_offset_, 1, offset);
+        glActiveTexture(GL_TEXTURE1);
+        glBindTexture(GL_TEXTURE_2D, yuv->u);
+        glActiveTexture(GL_TEXTURE2);
+        glBindTexture(GL_TEXTURE_2D, yuv->v);
+        glActiveTexture(GL_TEXTURE0);
+        yuv_in_use = true;
+      } else if (yuv_in_use) {
+        glUseProgram(program_);
+        yuv_in_use = false;
+      }
+      glBindTexture(GL_TEXTURE_2D, texture);
       glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(cmd.ElemCount),
                      sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
                      reinterpret_cast<void*>(static_cast<std::intptr_t>(cmd.IdxOffset * sizeof(ImDrawIdx))));

@@ -8,9 +8,20 @@
 
 #include <imgui.h>
 
+#include <functional>
+
 #include "damage.hpp"
 
 namespace imroom::app {
+
+// A picture kept as three planes (I420: Y at full size, U and V at half), converted to RGB while drawing. The
+// draw command names the Y texture; the lookup gives the other two and the colour matrix.
+struct YuvTexture {
+  unsigned u = 0, v = 0;
+  bool bt709 = false;      // else BT.601
+  bool full_range = false;  // else 16-235 "video" range
+};
+using YuvLookup = std::function<const YuvTexture*(unsigned texture)>;
 
 class GlRenderer {
  public:
@@ -32,10 +43,15 @@ class GlRenderer {
   // WebGL one rasterizer process serves every page, so this keeps rooms from starving each other (and the
   // network) of CPU.
   bool busy();
+  // Which textures are Y planes of YUV pictures (the video tiles).
+  void setYuvLookup(YuvLookup lookup) { yuv_lookup_ = std::move(lookup); }
 
  private:
   unsigned program_ = 0, vao_ = 0, vbo_ = 0, ebo_ = 0, font_texture_ = 0;
   int projection_ = -1, sampler_ = -1;
+  unsigned yuv_program_ = 0;
+  int yuv_projection_ = -1, yuv_matrix_ = -1, yuv_offset_ = -1;
+  YuvLookup yuv_lookup_;
   void* fence_ = nullptr;  // GLsync of the last frame
 };
 

@@ -19,8 +19,31 @@ double presentedFrames(const val& video) {
 }
 }  // namespace
 
+namespace {
+unsigned newTexture() {
+  unsigned name = 0;
+  glGenTextures(1, &name);
+  glBindTexture(GL_TEXTURE_2D, name);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  return name;
+}
+void deleteTextures(unsigned name, const YuvTexture& planes) {
+  const unsigned all[3] = {name, planes.u, planes.v};
+  glDeleteTextures(3, all);
+}
+}  // namespace
+
 VideoTextures::~VideoTextures() {
-  for (auto& [k, t] : textures_) glDeleteTextures(1, &t.name);
+  for (auto& [k, t] : textures_) deleteTextures(t.name, t.planes);
+}
+
+const YuvTexture* VideoTextures::yuv(unsigned texture) const {
+  for (const auto& [k, t] : textures_)
+    if (t.name == texture) return t.yuv ? &t.planes : nullptr;
+  return nullptr;
 }
 
 bool VideoTextures::hasNewFrames(const std::vector<Source>& sources) const {
@@ -48,19 +71,20 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
     alive.insert(k);
     Texture& t = textures_[k];
     if (!t.name) {
-      glGenTextures(1, &t.name);
-      glBindTexture(GL_TEXTURE_2D, t.name);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+      t.name = newTexture();
+      t.planes.u = newTexture();
+      t.planes.v = newTexture();
     }
     const double presented = presentedFrames(s.video);
     if (presented < 0 || presented != t.presented) {
-      const int size = upload(t.name, s.video, t.width, t.height).as<int>();
-      if (size > 0) {
-        t.width = size / 65536;
-        t.height = size % 65536;
+      // {width, height, yuv, bt709, fullRange}, or null when there is no frame yet.
+      val got = upload(t.name, t.planes.u, t.planes.v, s.video, t.width, t.height, t.yuv);
+      if (!got.isNull() && !got.isUndefined()) {
+        t.width = got["width"].as<int>();
+        t.height = got["height"].as<int>();
+        t.yuv = got["yuv"].isTrue();
+        t.planes.bt709 = got["bt709"].isTrue();
+        t.planes.full_range = got["fullRange"].isTrue();
         t.presented = presented;
         ++t.uploads;
         changed_.insert(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.name)));
@@ -79,7 +103,7 @@ std::vector<ui::VideoTile> VideoTextures::update(const std::vector<Source>& sour
       ++it;
       continue;
     }
-    glDeleteTextures(1, &it->second.name);  // the member left or turned the camera off
+    deleteTextures(it->second.name, it->second.planes);  // the member left or turned the camera off
     it = textures_.erase(it);
   }
   last_upload_ms_ = emscripten_get_now() - started;

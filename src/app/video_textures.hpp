@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gl_renderer.hpp"
 #include "room_panel.hpp"
 
 namespace imroom::app {
@@ -30,6 +31,8 @@ class VideoTextures {
   bool hasNewFrames(const std::vector<Source>& sources) const;
   // Uploads new frames, frees textures of sources that went, and returns the tiles to draw.
   std::vector<ui::VideoTile> update(const std::vector<Source>& sources);
+  // The U and V planes of a texture that holds a YUV picture's Y plane (null for RGBA pictures and others).
+  const YuvTexture* yuv(unsigned texture) const;
   // Frames uploaded for a user's tile ("" = none yet).
   long framesDrawn(const std::string& user) const;
   double lastUploadMs() const { return last_upload_ms_; }
@@ -38,7 +41,9 @@ class VideoTextures {
 
  private:
   struct Texture {
-    unsigned name = 0;
+    unsigned name = 0;  // RGBA, or the Y plane
+    YuvTexture planes;  // U and V (and the colour matrix) when `yuv`
+    bool yuv = false;
     int width = 0, height = 0;
     double presented = -2;  // the element's frame counter at the last upload
     long uploads = 0;
