@@ -103,7 +103,7 @@ test("another camera or microphone replaces the old one mid-call without renegot
   await bob.page.waitForFunction((n) => document.querySelector("video").imroomFrames > n + 10, preview, { timeout: 5_000 });
 
   // The microphone: ann hears bob's beeps before and after the switch.
-  assert.ok(await loudest(ann, 3_000) > 0.1, "bob is heard");
+  assert.ok(await loudest(ann, 5_000) > 0.03, "bob is heard");  // silence is < 0.01
   const mic = await bob.page.evaluate(() => {
     const s = window.imroom.state();
     window.__oldMic = window.__pcs[0].getSenders().find((x) => x.track && x.track.kind === "audio").track;
@@ -114,7 +114,7 @@ test("another camera or microphone replaces the old one mid-call without renegot
   assert.equal(await bob.page.evaluate(() => window.__oldMic.readyState), "ended", "the old microphone is stopped");
   assert.equal(await bob.page.evaluate(() => window.__pcs[0].getSenders().find((x) => x.track && x.track.kind === "audio").track.label),
                mic.label);
-  assert.ok(await loudest(ann, 3_000) > 0.1, "bob is heard through the new microphone");
+  assert.ok(await loudest(ann, 5_000) > 0.03, "bob is heard through the new microphone");
   // A device that is not there: a clear message, the camera in use stays.
   await bob.page.evaluate(() => window.imroom.useDevice("camera", "no-such-camera"));
   await bob.page.waitForFunction(() => window.imroom.state().errors.some((e) => e.code === "device_unavailable"),
