@@ -3,31 +3,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { startServer, launchBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
+import { startServer, launchBrowser, watchErrors, artifactPath } from "./lib/harness.mjs";
+import { openMember as openMemberIn, loudest } from "./lib/media.mjs";
 import { decodePng } from "./lib/png.mjs";
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
-async function openMember(browser, username, room, media) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 640 } });
-  await context.addInitScript(() => {  // keep the page's peer connections, to look at their senders
-    const Original = window.RTCPeerConnection;
-    window.__pcs = [];
-    window.RTCPeerConnection = function (config) {
-      const pc = new Original(config);
-      window.__pcs.push(pc);
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Original.prototype;
-  });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${server.url}?room=${room}&name=${username}&media=${media}`);
-  await waitForFrames(page, 1);
-  return { username, context, page, errors };
-}
+const openMember = (browser, username, room, media) => openMemberIn(browser, server.url, username, room, media);
 
 // The centre of the pixels of one colour in a screenshot (null when there are none).
 function findColour(png, [r, g, b]) {
@@ -41,18 +25,6 @@ function findColour(png, [r, g, b]) {
     }
   }
   return n > 200 ? { x: sx / n, y: sy / n } : null;
-}
-
-// The loudest audio level (0..1) heard from the first peer over `ms` milliseconds.
-async function loudest(member, ms) {
-  return member.page.evaluate(async (ms) => {
-    let max = 0;
-    for (const end = Date.now() + ms; Date.now() < end;) {
-      max = Math.max(max, window.imroom.state().peers[0].audioLevel);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return max;
-  }, ms);
 }
 
 // Chromium's fake capture with two cameras (device-count=2) stops encoding after about a second in this build

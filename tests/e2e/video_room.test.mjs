@@ -3,42 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { useServerAndBrowser, watchErrors, waitForFrames, artifactPath } from "./lib/harness.mjs";
+import { useServerAndBrowser, artifactPath } from "./lib/harness.mjs";
+import { openMember as openMemberIn, loudest } from "./lib/media.mjs";
 import { decodePng } from "./lib/png.mjs";
 
 const env = useServerAndBrowser();
 
-// The loudest audio level (0..1) heard from the first peer over `ms` milliseconds.
-async function loudest(member, ms) {
-  return member.page.evaluate(async (ms) => {
-    let max = 0;
-    for (const end = Date.now() + ms; Date.now() < end;) {
-      max = Math.max(max, window.imroom.state().peers[0].audioLevel);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return max;
-  }, ms);
-}
-
-async function openMember(username, room, media) {
-  const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
-  // Keep a list of the page's peer connections, to look at their senders.
-  await context.addInitScript(() => {
-    const Original = window.RTCPeerConnection;
-    window.__pcs = [];
-    window.RTCPeerConnection = function (config) {
-      const pc = new Original(config);
-      window.__pcs.push(pc);
-      return pc;
-    };
-    window.RTCPeerConnection.prototype = Original.prototype;
-  });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${env.server.url}?room=${room}&name=${username}&media=${media}`);
-  await waitForFrames(page, 1);
-  return { username, context, page, errors };
-}
+const openMember = (username, room, media) => openMemberIn(env.browser, env.server.url, username, room, media);
 
 // How many pixels differ between two screenshots inside a rectangle.
 function changedPixels(a, b, x0, y0, w, h) {

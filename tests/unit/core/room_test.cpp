@@ -224,13 +224,18 @@ TEST(Backoff, GrowsCapsAndJitters) {
   EXPECT_DOUBLE_EQ(p.delayMs(1000000, 0.0), 8000) << "no overflow";
 }
 
-TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
-  World w;
-  Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
+// ann joins text-only, then bob with camera and microphone; both connected.
+void joinTextThenVideo(World& w, Member& ann, Member& bob) {
   ann.join();
   w.run();
   bob.join(MediaKind::kVideo);
   w.advance(500, {&ann, &bob});
+}
+
+TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
+  World w;
+  Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
+  joinTextThenVideo(w, ann, bob);
   EXPECT_TRUE(bob.controller.state().camera);
   EXPECT_TRUE(bob.controller.state().microphone);
   ASSERT_EQ(ann.controller.state().peers.size(), 1u);
@@ -242,10 +247,7 @@ TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
 TEST(Room, CameraOffAndMuteAreShownToTheOthers) {
   World w;
   Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
-  ann.join();
-  w.run();
-  bob.join(MediaKind::kVideo);
-  w.advance(500, {&ann, &bob});
+  joinTextThenVideo(w, ann, bob);
   ASSERT_TRUE(ann.controller.state().peers[0].video);
   bob.controller.apply(SetCamera{false});
   bob.controller.apply(SetMicrophone{false});
@@ -314,10 +316,7 @@ TEST(Room, DeniedMediaLeavesTheMemberInTheRoomTextOnly) {
 TEST(Room, AnotherCameraReplacesTheOldOneAndKeepsItsSwitch) {
   World w;
   Member ann(w, "ann", "lobby"), bob(w, "bob", "lobby");
-  ann.join();
-  w.run();
-  bob.join(MediaKind::kVideo);
-  w.advance(500, {&ann, &bob});
+  joinTextThenVideo(w, ann, bob);
   const AppState& s = bob.controller.state();
   ASSERT_EQ(s.cameras.size(), 2u) << "listed once the camera was granted";
   EXPECT_EQ(s.camera_device, "cam-a");
