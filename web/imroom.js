@@ -8,6 +8,7 @@
   const scriptSrc = (document.currentScript && document.currentScript.src) || global.location.href;
   const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
   const MEDIA = ["text", "video", "audio"];
+  const THEMES = ["dark", "high-contrast"];
 
   let appPromise = null; // { factory, wasmModule }
 
@@ -94,6 +95,12 @@
     if (opts.media !== undefined && !MEDIA.includes(opts.media)) {
       throw new Error("ImRoom.create: `media` must be one of " + MEDIA.join(", "));
     }
+    if (opts.theme !== undefined && opts.theme !== "" && !THEMES.includes(opts.theme)) {
+      throw new Error("ImRoom.create: `theme` must be one of " + THEMES.join(", "));
+    }
+    if (opts.fontScale !== undefined && !(typeof opts.fontScale === "number" && opts.fontScale >= 0.75 && opts.fontScale <= 2)) {
+      throw new Error("ImRoom.create: `fontScale` must be a number from 0.75 to 2");
+    }
   }
 
   class Room {
@@ -164,6 +171,13 @@
       if (typeof id !== "string" || !id) throw new Error("useDevice: id must be a device id from state().devices");
       this._live().useDevice(kind === "camera", id);
     }
+    // Display settings: {theme: "dark" | "high-contrast", fontScale: 0.75..2}; either may be left out.
+    setLook(look) {
+      const l = look || {};
+      checkOptions({ theme: l.theme, fontScale: l.fontScale });
+      const problem = this._live().setLook(l.theme || "", l.fontScale || 0);
+      if (problem) throw new Error(problem);
+    }
     // Starts the room's sound when the browser blocked it (state().soundBlocked): call it from a user gesture
     // (a click handler), as browsers require.
     enableSound() { this._live().enableSound(); }
@@ -211,7 +225,11 @@
       print: (t) => console.log("imroom:", t),
       printErr: (t) => console.warn("imroom:", t),
     });
-    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media,
+    // People who asked their system for more contrast get the high-contrast theme unless the page chose one.
+    const contrast = global.matchMedia && global.matchMedia("(prefers-contrast: more)").matches;
+    const theme = opts.theme || (contrast ? "high-contrast" : "dark");
+    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media, theme,
+                                       fontScale: opts.fontScale || 1,
                                        server: opts.server ? new URL(opts.server, global.location.href).href : "" });
     const room = new Room(core, canvas);
     const ready = new Promise((resolve) => {

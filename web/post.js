@@ -408,3 +408,113 @@ Module["imroomAudioLevel"] = function (pc) {
   } catch (e) { /* closed */ }
   return level;
 };
+
+// What the page may use (src/bridge/browser_page): inside an <iframe> without allow="camera; microphone" the
+// browser refuses getUserMedia without asking anyone; Permissions Policy says so in advance.
+Module["imroomFramePolicy"] = function () {
+  const policy = document.permissionsPolicy || document.featurePolicy;
+  const allows = (feature) => {
+    try { return !policy || typeof policy.allowsFeature !== "function" || policy.allowsFeature(feature); }
+    catch (e) { return true; }
+  };
+  return { camera: allows("camera"), microphone: allows("microphone") };
+};
+
+// The accessibility mirror (src/bridge/a11y_mirror.hpp): a visually hidden twin of the canvas UI beside the
+// canvas, for screen readers and keyboards. What the person does comes back as (target 6) "act" events.
+Module["imroomA11yMirror"] = function () {
+  const canvas = Module["canvas"];
+  const act = Module["imroomHandler"](6, 0, "act");
+  const el = (tag, attrs, text) => {
+    const e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach((k) => e.setAttribute(k, attrs[k]));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const uid = "imroom-a11y-" + Math.random().toString(36).slice(2, 9);
+  const root = el("section", { class: "imroom-a11y", "aria-label": "imroom room" });
+  const HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;" +
+                 "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;";
+  const SHOWN = "position:fixed;left:8px;top:8px;z-index:2147483647;max-width:calc(100vw - 40px);padding:10px;" +
+                "background:#000;color:#fff;border:3px solid #ffd800;font:16px/1.5 system-ui,sans-serif;";
+  root.style.cssText = HIDDEN;
+  // Seen while a control in it has the keyboard focus; hidden again when the focus leaves it.
+  root.addEventListener("focusin", () => { root.style.cssText = SHOWN; });
+  root.addEventListener("focusout", (e) => { if (!root.contains(e.relatedTarget)) root.style.cssText = HIDDEN; });
+
+  const log = el("div", { role: "log", "aria-live": "polite", "aria-label": "Room announcements" });
+  const status = el("p", { "aria-label": "Status" });
+
+  // The join form.
+  const joinForm = el("form", { "aria-label": "Join a room" });
+  const field = (label, input) => {
+    const id = uid + "-" + label.replace(/\W+/g, "-").toLowerCase();
+    input.id = id;
+    const p = el("p");
+    p.append(el("label", { for: id }, label), " ", input);
+    return p;
+  };
+  const nameInput = el("input", { type: "text", autocomplete: "nickname", maxlength: "64" });
+  const roomInput = el("input", { type: "text", maxlength: "64" });
+  const mediaSelect = el("select");
+  [["text", "Text chat"], ["video", "Video call"], ["audio", "Audio only"]].forEach(([v, t]) => {
+    mediaSelect.append(el("option", { value: v }, t));
+  });
+  joinForm.append(field("Your name", nameInput), field("Room", roomInput), field("Call type", mediaSelect),
+                  el("button", { type: "submit" }, "Join"));
+  joinForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    act({ action: "join", username: nameInput.value, room: roomInput.value, media: mediaSelect.value });
+  });
+
+  // In a room: the controls, the chat field, the members.
+  const roomPart = el("div");
+  const controls = el("div", { role: "toolbar", "aria-label": "Call controls" });
+  const muteButton = el("button", { type: "button", "aria-pressed": "false" }, "Mute microphone");
+  const cameraButton = el("button", { type: "button", "aria-pressed": "false" }, "Camera");
+  const soundButton = el("button", { type: "button", hidden: "" }, "Enable sound");
+  const leaveButton = el("button", { type: "button" }, "Leave room");
+  controls.append(muteButton, cameraButton, soundButton, leaveButton);
+  muteButton.addEventListener("click", () => act({ action: "mute", on: muteButton.getAttribute("aria-pressed") === "true" }));
+  cameraButton.addEventListener("click", () => act({ action: "camera", on: cameraButton.getAttribute("aria-pressed") !== "true" }));
+  soundButton.addEventListener("click", () => act({ action: "sound" }));
+  leaveButton.addEventListener("click", () => act({ action: "leave" }));
+  const chatForm = el("form", { "aria-label": "Chat" });
+  const chatInput = el("input", { type: "text", autocomplete: "off", maxlength: "8000" });
+  chatForm.append(field("Chat message", chatInput), el("button", { type: "submit" }, "Send"));
+  chatForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = chatInput.value;
+    if (!text.trim()) return;
+    chatInput.value = "";
+    act({ action: "send", text });
+  });
+  const members = el("ul", { "aria-label": "Members" });
+  roomPart.append(controls, chatForm, el("h2", {}, "Members"), members);
+  root.append(status, joinForm, roomPart, log);
+  canvas.insertAdjacentElement("afterend", root);
+
+  return {
+    sync(json) {
+      let s;
+      try { s = JSON.parse(json); } catch (e) { return; }
+      const inRoom = s.screen === "room";
+      joinForm.hidden = inRoom;
+      roomPart.hidden = !inRoom;
+      status.textContent = s.status;
+      // The form follows the state, except a field the person is typing in.
+      if (document.activeElement !== nameInput) nameInput.value = s.username;
+      if (document.activeElement !== roomInput) roomInput.value = s.room;
+      if (document.activeElement !== mediaSelect) mediaSelect.value = s.media;
+      muteButton.setAttribute("aria-pressed", String(!s.microphone));
+      cameraButton.setAttribute("aria-pressed", String(!!s.camera));
+      soundButton.hidden = !s.soundBlocked;
+      members.replaceChildren(...(s.members.length ? s.members : ["Nobody else yet"]).map((m) => el("li", {}, m)));
+    },
+    announce(text) {
+      log.append(el("p", {}, text));
+      while (log.childElementCount > 30) log.firstElementChild.remove();
+    },
+    remove() { root.remove(); },
+  };
+};

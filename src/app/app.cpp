@@ -48,12 +48,19 @@ std::string App::start() {
   io.IniFilename = nullptr;  // no file system in the browser build; layout is code
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.ConfigInputTextCursorBlink = false;  // a steady cursor needs no frames while nothing happens
-  ui::applyTheme();
-  ui::loadFonts(static_cast<float>(metrics_.pixel_ratio));
+  applied_look_ = controller_.state().look;
+  ui::applyTheme(applied_look_.theme, applied_look_.font_scale);
+  ui::loadFonts(static_cast<float>(metrics_.pixel_ratio), applied_look_.font_scale);
   ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
   // After the SDL backend, which installs its own (SDL has no clipboard in the browser).
   io.SetClipboardTextFn = [](void*, const char* text) { bridge::copyToClipboard(text); };
   controller_.setPageUrl(bridge::pageUrl());
+  controller_.setFramePolicy(bridge::framePolicy());
+  // The mirror first: both go right after the canvas, and the text input belongs next to it.
+  mirror_ = std::make_unique<bridge::A11yMirror>();
+  mirror_->on_intent = [this](const core::Intent& intent) { controller_.apply(intent); };
+  announcer_.update(controller_.state());
+  mirror_->sync(controller_.state(), {});
   text_input_ = std::make_unique<bridge::TextInput>();
   text_input_->on_typed = [this] { wake(); };
   if (!renderer_.init()) return "This browser cannot draw the interface (WebGL2 shaders failed to build).";
@@ -81,6 +88,7 @@ void App::stop() {
     running_ = false;
   }
   text_input_.reset();
+  mirror_.reset();
   if (imgui_ready_) {
     renderer_.shutdown();
     ImGui_ImplSDL2_Shutdown();
@@ -171,6 +179,11 @@ core::LinkVerdict App::link(const core::PeerView& p) const {
   return core::judgeLink(stats);
 }
 
+void App::stateChanged() {
+  markDirty();
+  if (mirror_) mirror_->sync(controller_.state(), announcer_.update(controller_.state()));
+}
+
 void App::wake() {
   if (!running_ || frame_request_) return;
   frame_request_ = emscripten_request_animation_frame(&App::frameThunk, this);
@@ -229,15 +242,29 @@ bool App::followCanvas() {
   SDL_SetWindowSize(window_, std::max(1, now.css_width), std::max(1, now.css_height));
   canvas_.resizeBuffer(now);
   if (ratio_changed) {
-    ui::loadFonts(static_cast<float>(now.pixel_ratio));
+    ui::loadFonts(static_cast<float>(now.pixel_ratio), applied_look_.font_scale);
     renderer_.reloadFonts();
     damage_.invalidate();
   }
   return true;
 }
 
+void App::followLook() {
+  const core::Look& look = controller_.state().look;
+  if (look == applied_look_) return;
+  const bool new_size = look.font_scale != applied_look_.font_scale;
+  applied_look_ = look;
+  ui::applyTheme(look.theme, look.font_scale);
+  if (new_size) {
+    ui::loadFonts(static_cast<float>(metrics_.pixel_ratio), look.font_scale);
+    renderer_.reloadFonts();
+  }
+  damage_.invalidate();
+}
+
 void App::frame() {
   double started = bridge::CanvasView::now();
+  followLook();
   // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
   const bool new_screen = controller_.state().screen != drawn_screen_;
   drawn_screen_ = controller_.state().screen;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "a11y_mirror.hpp"
+#include "announcer.hpp"
 #include "browser_ports.hpp"
 #include "canvas_view.hpp"
 #include "gl_renderer.hpp"
@@ -53,6 +55,8 @@ class App {
   core::LinkStats linkStats(int peer_id) const { return ports_.linkStats(peer_id); }
   core::LinkVerdict link(const core::PeerView& p) const;
 
+  // The controller's state changed: draw again soon, bring the accessibility mirror in line, say what happened.
+  void stateChanged();
   // Something the UI shows changed: draw again soon.
   void markDirty() {
     dirty_frames_ = kStateFrames;
@@ -76,6 +80,7 @@ class App {
   void feedTextInput();
   std::vector<VideoTextures::Source> videoSources();
   bool followCanvas();  // true when the size or pixel ratio changed
+  void followLook();    // the theme and text size of the state, applied (fonts rebuilt for a new size)
 
   bridge::BrowserPorts ports_;  // before the controller, which uses it
   core::Controller controller_;
@@ -88,6 +93,9 @@ class App {
   FrameStats stats_;
   std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
   std::unique_ptr<bridge::TextInput> text_input_;
+  std::unique_ptr<bridge::A11yMirror> mirror_;
+  core::Announcer announcer_;
+  core::Look applied_look_;  // the theme and text size ImGui has now
   std::vector<int> injected_downs_;      // keys from the text input, released at the next frame
   bool text_field_active_ = false;       // an ImGui text field was active at the end of the last frame
   SDL_Window* window_ = nullptr;

@@ -41,8 +41,13 @@ class RoomApi {
  public:
   explicit RoomApi(val options) : app_(formFrom(options), textOption(options, "server")) {
     app_.onFirstFrame = [this] { emit("ready", "null"); };
+    core::Look look;
+    look.theme = core::parseTheme(textOption(options, "theme")).value_or(core::Theme::kDark);
+    val scale = options["fontScale"];
+    if (scale.isNumber()) look.font_scale = static_cast<float>(scale.as<double>());
+    app_.controller().apply(core::SetLook{look});
     app_.controller().onStateChanged = [this] {
-      app_.markDirty();
+      app_.stateChanged();
       emit("state", "null");
     };
     app_.controller().onEvent = [this](const std::string& type, const nlohmann::json& detail) {
@@ -91,6 +96,18 @@ class RoomApi {
   void setMicrophone(bool on) { app_.controller().apply(core::SetMicrophone{on}); }
   void useDevice(bool video, const std::string& id) { app_.controller().apply(core::ChooseDevice{video, id}); }
   void enableSound() { app_.controller().apply(core::EnableSound{}); }
+  // "" or why not: the theme by name ("" = keep), the text size (0 = keep).
+  std::string setLook(std::string theme, double font_scale) {
+    core::Look look = app_.controller().state().look;
+    if (!theme.empty()) {
+      auto parsed = core::parseTheme(theme);
+      if (!parsed) return "Unknown theme '" + theme + "': use dark or high-contrast.";
+      look.theme = *parsed;
+    }
+    if (font_scale != 0) look.font_scale = static_cast<float>(font_scale);
+    app_.controller().apply(core::SetLook{look});
+    return {};
+  }
 
   // {id} or {error}.
   val send(std::string text, std::string to) {
@@ -201,6 +218,14 @@ class RoomApi {
     out.set("pending", s.pending);
     out.set("meshNotice", s.mesh_notice);
     out.set("soundBlocked", s.sound_blocked);
+    val look = val::object();
+    look.set("theme", std::string(core::themeName(s.look.theme)));
+    look.set("fontScale", s.look.font_scale);
+    out.set("look", look);
+    val frame = val::object();  // what the page's <iframe> allows
+    frame.set("camera", s.frame.camera);
+    frame.set("microphone", s.frame.microphone);
+    out.set("frame", frame);
     val devices = val::object();
     for (const auto& [name, list] : {std::pair{"cameras", &s.cameras}, std::pair{"microphones", &s.microphones}}) {
       val a = val::array();
@@ -246,6 +271,7 @@ EMSCRIPTEN_BINDINGS(imroom) {
       .function("setMicrophone", &RoomApi::setMicrophone)
       .function("useDevice", &RoomApi::useDevice)
       .function("enableSound", &RoomApi::enableSound)
+      .function("setLook", &RoomApi::setLook)
       .function("send", &RoomApi::send)
       .function("state", &RoomApi::state);
 }

@@ -11,7 +11,16 @@ using emscripten::val;
 std::string pageUrl() {
   val location = val::global("location");
   if (location.isUndefined() || location.isNull()) return {};
-  return stringOf(location, "origin") + stringOf(location, "pathname");
+  std::string path = stringOf(location, "pathname");
+  // A room link from the widget page (/embed) opens the full app.
+  for (const char* widget : {"embed.html", "embed"}) {
+    const std::string w = widget;
+    if (path.size() >= w.size() && path.compare(path.size() - w.size(), w.size(), w) == 0) {
+      path.erase(path.size() - w.size());
+      break;
+    }
+  }
+  return stringOf(location, "origin") + path;
 }
 
 void copyToClipboard(const std::string& text) {
@@ -19,6 +28,15 @@ void copyToClipboard(const std::string& text) {
   if (clipboard.isUndefined() || clipboard.isNull()) return;
   val promise = clipboard.call<val>("writeText", text);
   promise.call<val>("catch", helper("imroomHandler")(-1, 0, std::string("ignored")));
+}
+
+}  // namespace imroom::bridge
+
+namespace imroom::bridge {
+
+core::FramePolicy framePolicy() {
+  val policy = helper("imroomFramePolicy")();
+  return core::FramePolicy{policy["camera"].isTrue(), policy["microphone"].isTrue()};
 }
 
 }  // namespace imroom::bridge

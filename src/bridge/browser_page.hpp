@@ -1,7 +1,9 @@
-// The page around the app: its address and the clipboard.
+// The page around the app: its address, the clipboard, what its <iframe> (if any) allows.
 #pragma once
 
 #include <string>
+
+#include "embedding.hpp"
 
 namespace imroom::bridge {
 
@@ -10,5 +12,7 @@ std::string pageUrl();
 // navigator.clipboard.writeText; failures (no permission, insecure origin) are ignored — the link is also
 // shown in a tooltip.
 void copyToClipboard(const std::string& text);
+// What the page may use (Permissions Policy: an <iframe>'s allow list); all allowed when the browser cannot say.
+core::FramePolicy framePolicy();
 
 }  // namespace imroom::bridge

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "chat_log.hpp"
+#include "embedding.hpp"
 #include "media_kind.hpp"
 #include "signaling_client.hpp"
 
@@ -85,6 +86,8 @@ struct AppState {
   std::vector<MediaDevice> cameras, microphones;  // to choose from (known once the browser granted one)
   std::string camera_device, microphone_device;   // the devices in use ("" = none)
   bool sound_blocked = false;  // the browser refused to play the others' sound until the user acts
+  FramePolicy frame;  // what the page around us lets us use (an <iframe>'s allow list)
+  Look look;          // theme and text size
 };
 
 // What the UI (or the JS API) asks the controller to do.
@@ -113,8 +116,11 @@ struct ChooseDevice {  // use another camera (video) or microphone
   std::string id;
 };
 struct EnableSound {};  // the user clicked the "enable sound" prompt (a user gesture lets the browser play)
+struct SetLook {  // another theme or text size
+  Look look;
+};
 
 using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation, SetCamera, SetMicrophone, ChooseDevice,
-                            EnableSound>;
+                            EnableSound, SetLook>;
 
 }  // namespace imroom::core

@@ -71,6 +71,12 @@ void Controller::apply(const Intent& intent) {
     switchDevice(/*video=*/false, mic->on);
   } else if (const auto* choose = std::get_if<ChooseDevice>(&intent)) {
     chooseDevice(choose->video, choose->id);
+  } else if (const auto* look = std::get_if<SetLook>(&intent)) {
+    Look next{look->look.theme, clampFontScale(look->look.font_scale)};
+    if (next != state_.look) {
+      state_.look = next;
+      changed();
+    }
   } else if (std::holds_alternative<EnableSound>(intent)) {
     if (ports_ && state_.sound_blocked) ports_->enableSound();
   } else if (const auto* view = std::get_if<ViewConversation>(&intent)) {
@@ -80,6 +86,24 @@ void Controller::apply(const Intent& intent) {
 }
 
 void Controller::setPageUrl(std::string url) { page_url_ = std::move(url); }
+
+void Controller::setFramePolicy(FramePolicy policy) {
+  if (policy == state_.frame) return;
+  state_.frame = policy;
+  changed();
+}
+
+// Asks the browser for the camera and/or microphone, unless the page's <iframe> forbids them: then the browser
+// would refuse without asking anyone, so the member hears why and what the embedding page must change.
+void Controller::requestMedia(bool video, bool audio) {
+  std::string blocked = framePolicyProblem(state_.frame, video, audio);
+  if (!blocked.empty()) {
+    problem("iframe_permission", blocked + " Until then you are in the room text-only.", false);
+    return;
+  }
+  log(video && audio ? "asking for the camera and microphone" : video ? "asking for the camera" : "asking for the microphone");
+  ports_->requestMedia(video, audio);
+}
 
 void Controller::changed() {
   if (onStateChanged) onStateChanged();
@@ -134,10 +158,7 @@ void Controller::join() {
   events.log = [this](const std::string& line) { log(line); };
   events.ice = [this](const std::string& config) { ice_config_ = config; };
   resetMedia();
-  if (state_.joined.media != MediaKind::kText) {
-    log(state_.joined.media == MediaKind::kVideo ? "asking for the camera and microphone" : "asking for the microphone");
-    ports_->requestMedia(state_.joined.media == MediaKind::kVideo, true);
-  }
+  if (state_.joined.media != MediaKind::kText) requestMedia(state_.joined.media == MediaKind::kVideo, true);
   signaling_ = std::make_unique<SignalingClient>(*ports_, std::move(events), backoff_, timings_);
   signaling_->start(SignalingTarget{server_, state_.joined.username, state_.joined.room, client_id_});
   changed();
@@ -427,8 +448,8 @@ void Controller::switchDevice(bool video, bool on) {
   const bool have = video ? have_video_ : have_audio_;
   bool& current = video ? state_.camera : state_.microphone;
   if (on && !have) {
-    log(video ? "asking for the camera" : "asking for the microphone");
-    ports_->requestMedia(video, !video);
+    requestMedia(video, !video);
+    changed();
     return;
   }
   if (!have || current == on) return;

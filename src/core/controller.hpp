@@ -65,6 +65,8 @@ class Controller {
   const std::string& clientId() const { return client_id_; }
   // The page's address (origin + path), for the room link the status bar offers to copy.
   void setPageUrl(std::string url);
+  // What the page's <iframe> (if any) lets us use; joining with media it forbids says so instead of asking.
+  void setFramePolicy(FramePolicy policy);
   const PeerSession* session(const std::string& user) const;
 
   // Called after every state change (the JS API turns it into a "state" event).
@@ -94,6 +96,7 @@ class Controller {
   void onNegotiation(const std::string& from, const nlohmann::json& msg);
   void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"} or {"ack"}
   void receiveChat(const std::string& from, const nlohmann::json& chat);
+  void requestMedia(bool video, bool audio);
   void switchDevice(bool video, bool on);  // the camera (video) or the microphone
   void chooseDevice(bool video, const std::string& id);
   void sendMediaState(const std::string& user);  // "" = to everyone

@@ -140,13 +140,20 @@ void HttpSession<Stream>::upgrade(const HttpRequest& request) {
 // Proxy mode: the answer comes from the Xirsys service, asynchronously.
 template <class Stream>
 void HttpSession<Stream>::forward(const HttpRequest& request, bool keep_alive, unsigned version) {
-  if (!context_->router.allowApi(remote_)) return send(Router::rateLimited(), false, keep_alive, version);
+  const OriginPolicy& origins = context_->router.origins();
+  if (request.method == "OPTIONS") return send(origins.preflight(request), false, keep_alive, version);
+  auto decorated = [&](HttpResponse res) {
+    origins.decorate(request, res);
+    return res;
+  };
+  if (!context_->router.allowApi(remote_)) return send(decorated(Router::rateLimited()), false, keep_alive, version);
   auto plan = context_->proxy->plan(request);
-  if (auto* res = std::get_if<HttpResponse>(&plan)) return send(std::move(*res), false, keep_alive, version);
+  if (auto* res = std::get_if<HttpResponse>(&plan)) return send(decorated(std::move(*res)), false, keep_alive, version);
   UpstreamRequest up = std::get<UpstreamRequest>(std::move(plan));
-  context_->upstream->request(up, [self = this->shared_from_this(), up, keep_alive, version](UpstreamResult got) {
-    net::dispatch(self->stream_.get_executor(), [self, up, got = std::move(got), keep_alive, version] {
+  context_->upstream->request(up, [self = this->shared_from_this(), request, up, keep_alive, version](UpstreamResult got) {
+    net::dispatch(self->stream_.get_executor(), [self, request, up, got = std::move(got), keep_alive, version] {
       HttpResponse res = self->context_->proxy->answer(up, got);
+      self->context_->router.origins().decorate(request, res);
       if (res.status >= 500) ++self->context_->upstream_errors;
       self->send(std::move(res), false, keep_alive, version);
     });

@@ -56,7 +56,7 @@ int parseOptions(int argc, char** argv, ServerConfig& cfg, bool& done) {
   std::vector<std::string> accounts;
   app.add_option("--account", accounts, "ident:secret of a Xirsys-style API account (repeatable)")
       ->envname("IMROOM_ACCOUNTS")->delimiter(',');
-  app.add_option("--allow-origin", cfg.allow_origins, "Another origin allowed to use the API and sockets ('*' = any)")
+  app.add_option("--allow-origin", cfg.allow_origins, "Another site (origin) allowed to use the API and sockets, fetch the app (CORS) and frame the widget ('*' = any)")
       ->envname("IMROOM_ALLOW_ORIGIN")->delimiter(',');
   app.add_option("--max-frame-bytes", cfg.max_frame_bytes, "Largest signaling frame")
       ->envname("IMROOM_MAX_FRAME_BYTES")->check(CLI::Range(1024, 16 << 20));

@@ -19,6 +19,13 @@ void Router::setApi(const SignalingApi* api, double requests_per_second) {
 double Router::uptime() const { return std::chrono::duration<double>(clock_() - started_).count(); }
 
 HttpResponse Router::handle(const HttpRequest& req) {
+  if (req.method == "OPTIONS") return origins_.preflight(req);
+  HttpResponse res = route(req);
+  origins_.decorate(req, res);
+  return res;
+}
+
+HttpResponse Router::route(const HttpRequest& req) {
   std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
   auto getOnly = [&](auto fn) {
     if (req.method != "GET" && req.method != "HEAD") {
@@ -38,6 +45,11 @@ HttpResponse Router::handle(const HttpRequest& req) {
     if (!allowApi(req.remote)) return rateLimited();
     if (auto res = api_->handle(req)) return *res;
     return errorResponse(404, "not_found");
+  }
+  if (path == "/embed") {  // the widget page for <iframe src=".../embed?room=…">
+    HttpRequest page = req;
+    page.target = "/embed.html" + req.target.substr(path.size());
+    return files_.serve(page);
   }
   return files_.serve(req);
 }

@@ -1,5 +1,5 @@
 // Maps an HTTP request to a response: health, metrics, the signaling REST API (rate-limited per address),
-// then static files. Pure (no sockets), unit-tested. Used from the one I/O thread only.
+// then static files (`/embed` is the widget page, embed.html); CORS preflights and headers from the OriginPolicy. Pure (no sockets), unit-tested. Used from the one I/O thread only.
 #pragma once
 
 #include <chrono>
@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "http_types.hpp"
+#include "origin_policy.hpp"
 #include "rate_limiter.hpp"
 #include "signaling_api.hpp"
 #include "static_files.hpp"
@@ -23,6 +24,8 @@ class Router {
 
   void setApi(const SignalingApi* api, double requests_per_second);
   void setMetrics(MetricsFn metrics) { metrics_ = std::move(metrics); }
+  void setOrigins(OriginPolicy origins) { origins_ = std::move(origins); }
+  const OriginPolicy& origins() const { return origins_; }
 
   HttpResponse handle(const HttpRequest& req);
   // Takes a token from the address' budget for credential endpoints; false when it is spent.
@@ -34,6 +37,7 @@ class Router {
 
  private:
   HttpResponse health() const;
+  HttpResponse route(const HttpRequest& req);
 
   StaticFiles files_;
   Clock clock_;
@@ -41,6 +45,7 @@ class Router {
   const SignalingApi* api_ = nullptr;
   std::optional<AddressRateLimiter> api_limiter_;
   MetricsFn metrics_;
+  OriginPolicy origins_;
 };
 
 }  // namespace imroom::server

@@ -21,16 +21,11 @@ ServerContext::ServerContext(ServerConfig cfg)
   router.setApi(&api, config.api_requests_per_second);
   if (config.proxyMode()) proxy.emplace(config.xirsys);
   router.setMetrics([this] { return metrics(); });
+  router.setOrigins(OriginPolicy(config.allow_origins));
 }
 
 bool ServerContext::originAllowed(std::string_view origin, std::string_view host, bool secure) const {
-  if (origin.empty()) return true;  // not a browser page: Origin checks guard against other sites' pages
-  std::string own = std::string(secure ? "https://" : "http://") + std::string(host);
-  if (origin == own) return true;
-  for (const auto& allowed : config.allow_origins) {
-    if (allowed == "*" || allowed == origin) return true;
-  }
-  return false;
+  return router.origins().allows(origin, host, secure);
 }
 
 std::string ServerContext::metrics() const {

@@ -1,4 +1,5 @@
 #include "join_panel.hpp"
+#include "theme.hpp"
 
 #include <imgui.h>
 
@@ -17,7 +18,8 @@ ImVec4 statusColour(core::StatusKind kind) {
   return ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
 }
 
-void copyInto(std::array<char, core::kMaxNameLength + 1>& buf, const std::string& text) {
+template <std::size_t N>
+void copyInto(std::array<char, N>& buf, const std::string& text) {
   std::size_t n = std::min(text.size(), buf.size() - 1);
   std::memcpy(buf.data(), text.data(), n);
   buf[n] = '\0';
@@ -42,7 +44,9 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
 
   const float width = std::min(420.0f, ImGui::GetContentRegionAvail().x);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float height = ImGui::GetTextLineHeightWithSpacing() * 16.0f;
+  const bool needs_media = state.form.media != core::MediaKind::kText;
+  const bool frame_blocks = needs_media && !core::framePolicyProblem(state.frame, true, true).empty();
+  const float height = std::min(avail.y, ImGui::GetTextLineHeightWithSpacing() * (frame_blocks ? 23.0f : 18.0f));
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, (avail.y - height) * 0.4f)));
   ImGui::BeginChild("join", ImVec2(width, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
@@ -70,12 +74,24 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   ImGui::RadioButton("Video call", &media, static_cast<int>(core::MediaKind::kVideo));
   ImGui::SameLine();
   ImGui::RadioButton("Audio only", &media, static_cast<int>(core::MediaKind::kAudio));
+  // Inside an <iframe> that forbids the camera or microphone: say so before the person tries, with the fix.
+  const core::MediaKind chosen = static_cast<core::MediaKind>(media);
+  const bool video = chosen == core::MediaKind::kVideo, audio = chosen != core::MediaKind::kText;
+  const std::string blocked = core::framePolicyProblem(state.frame, video, audio);
+  if (!blocked.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, statusColour(core::StatusKind::kBusy));
+    ImGui::TextWrapped("%s", blocked.c_str());
+    ImGui::PopStyleColor();
+    copyInto(allow_, "allow=\"" + std::string(core::kIframeAllow) + "\"");  // selectable, to copy
+    ImGui::SetNextItemWidth(-1.0f);
+    ImGui::InputText("##allow", allow_.data(), allow_.size(), ImGuiInputTextFlags_ReadOnly);
+  }
   ImGui::Spacing();
   submit |= ImGui::Button("Join", ImVec2(-1.0f, 0.0f));
 
   form.username = username_.data();
   form.room = room_.data();
-  form.media = static_cast<core::MediaKind>(media);
+  form.media = chosen;
   if (!sameForm(form, state.form)) {
     last_seen_ = form;
     out.push_back(core::EditForm{form});
@@ -85,6 +101,8 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   ImGui::PushStyleColor(ImGuiCol_Text, statusColour(state.status.kind));
   ImGui::TextWrapped("%s", state.status.text.c_str());
   ImGui::PopStyleColor();
+  ImGui::Spacing();
+  drawDisplaySettings(state.look, out);
   ImGui::EndChild();
 }
 

@@ -1,4 +1,5 @@
 #include "room_panel.hpp"
+#include "theme.hpp"
 
 #include <imgui.h>
 
@@ -82,7 +83,7 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
       std::none_of(state.peers.begin(), state.peers.end(), [&](const core::PeerView& p) { return p.username == conversation_; }))
     conversation_.clear();
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float bar = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+  const float bar = std::max(ImGui::GetFrameHeight() + style.ItemSpacing.y, status_height_);  // as last drawn
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::clamp(avail.x * 0.28f, 190.0f, 300.0f);
   const float body = std::max(100.0f, avail.y - bar);
@@ -375,10 +376,6 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
 // "Devices": a popup with the cameras and microphones to choose from (once the browser granted one).
 void RoomPanel::drawDevices(const core::AppState& state, std::vector<core::Intent>& out) {
   const bool camera = !state.camera_device.empty(), microphone = !state.microphone_device.empty();
-  if (!camera && !microphone) return;
-  if (ImGui::SmallButton("Devices")) ImGui::OpenPopup("devices");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose your camera and microphone");
-  ImGui::SameLine();
   if (!ImGui::BeginPopup("devices")) return;
   auto choose = [&out](const char* title, const std::vector<core::MediaDevice>& list, const std::string& current,
                        bool video) {
@@ -402,46 +399,64 @@ void RoomPanel::drawDevices(const core::AppState& state, std::vector<core::Inten
 }
 
 void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out) {
+  const float top = ImGui::GetCursorPosY();
+  // Items flow: each goes on the line so far if it fits, else starts the next (narrow widgets, big text).
+  bool first = true;
+  auto place = [&first](float width) {
+    if (!first) {
+      const float right = ImGui::GetWindowContentRegionMax().x;
+      ImGui::SameLine();
+      if (ImGui::GetCursorPosX() + width > right) ImGui::NewLine();
+    }
+    first = false;
+  };
+  const float pad = ImGui::GetStyle().FramePadding.x * 2.0f;
+  auto button = [&](const char* label) {
+    place(ImGui::CalcTextSize(label).x + pad);
+    return ImGui::SmallButton(label);
+  };
+  auto text = [&](const ImVec4* colour, const std::string& t) {
+    place(ImGui::CalcTextSize(t.c_str()).x);
+    if (colour) ImGui::PushStyleColor(ImGuiCol_Text, *colour);
+    ImGui::TextUnformatted(t.c_str());
+    if (colour) ImGui::PopStyleColor();
+  };
   // Microphone and camera switches (a text-only member can start them mid-call).
-  if (ImGui::SmallButton(state.microphone ? "Mute" : "Unmute")) out.push_back(core::SetMicrophone{!state.microphone});
+  if (button(state.microphone ? "Mute" : "Unmute")) out.push_back(core::SetMicrophone{!state.microphone});
   if (ImGui::IsItemHovered()) ImGui::SetTooltip(state.microphone ? "Turn your microphone off" : "Turn your microphone on");
-  ImGui::SameLine();
-  if (ImGui::SmallButton(state.camera ? "Stop camera" : "Start camera")) out.push_back(core::SetCamera{!state.camera});
-  ImGui::SameLine();
-  drawDevices(state, out);
+  if (button(state.camera ? "Stop camera" : "Start camera")) out.push_back(core::SetCamera{!state.camera});
+  if (!state.camera_device.empty() || !state.microphone_device.empty()) {
+    if (button("Devices")) ImGui::OpenPopup("devices");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Choose your camera and microphone");
+    drawDevices(state, out);
+  }
+  place(ImGui::CalcTextSize("Display").x + pad);
+  drawDisplaySettings(state.look, out);
   Words w = describe(state.signaling);
+  place(ImGui::CalcTextSize(w.text).x + ImGui::GetTextLineHeight());
   dot(w.colour);
   ImGui::PushStyleColor(ImGuiCol_Text, w.colour);
   ImGui::TextUnformatted(w.text);
   ImGui::PopStyleColor();
   if (ImGui::GetContentRegionAvail().x > 560.0f) {  // a narrow widget keeps only what matters
-    ImGui::SameLine();
-    ImGui::TextDisabled("· room %s · you are %s", state.joined.room.c_str(), state.joined.username.c_str());
+    text(nullptr, "· room " + state.joined.room + " · you are " + state.joined.username);
   }
   if (!state.share_link.empty()) {
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Copy room link")) {
+    if (button("Copy room link")) {
       ImGui::SetClipboardText(state.share_link.c_str());
       copied_at_ = ImGui::GetTime();
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", state.share_link.c_str());
-    if (ImGui::GetTime() - copied_at_ < 2.0) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("copied");
-    }
+    if (ImGui::GetTime() - copied_at_ < 2.0) text(nullptr, "copied");
   }
   if (state.pending > 0) {
-    ImGui::SameLine();
-    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
-    ImGui::Text("· %d message%s waiting for delivery", state.pending, state.pending == 1 ? "" : "s");
-    ImGui::PopStyleColor();
+    text(&kAmber, "· " + std::to_string(state.pending) + " message" + (state.pending == 1 ? "" : "s") +
+                      " waiting for delivery");
   }
   if (state.status.kind != core::StatusKind::kInfo) {
-    ImGui::SameLine();
-    ImGui::PushStyleColor(ImGuiCol_Text, state.status.kind == core::StatusKind::kError ? kRed : kAmber);
-    ImGui::TextUnformatted(state.status.text.c_str());
-    ImGui::PopStyleColor();
+    text(state.status.kind == core::StatusKind::kError ? &kRed : &kAmber, state.status.text);
   }
+  status_height_ = ImGui::GetCursorPosY() - top;
 }
 
 }  // namespace imroom::ui

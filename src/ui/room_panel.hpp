@@ -56,6 +56,7 @@ class RoomPanel {
   std::string pinned_;  // the member whose tile is shown large ("" = none)
   std::string copied_note_;
   double copied_at_ = -100;
+  float status_height_ = 0;  // the status bar's height last frame (it wraps in narrow widgets)
 };
 
 }  // namespace imroom::ui

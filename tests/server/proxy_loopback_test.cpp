@@ -49,20 +49,26 @@ std::unique_ptr<Running> start(ServerConfig cfg) {
   return r;
 }
 
-// Raw HTTP POST; returns the whole response (status line, headers, body).
-std::string post(unsigned short port, const std::string& path, const std::string& body) {
+// Raw HTTP request; returns the whole response (status line, headers, body). `headers`: extra lines, each
+// ending in \r\n.
+std::string request(unsigned short port, const std::string& method, const std::string& path, const std::string& body,
+                    const std::string& headers = "") {
   net::io_context ioc;
   tcp::socket s(ioc);
   s.connect({net::ip::make_address("127.0.0.1"), port});
-  std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                    "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nContent-Type: application/json\r\nConnection: close\r\n" + headers +
+                    "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   net::write(s, net::buffer(req));
   std::string out;
   char buf[4096];
   boost::system::error_code ec;
   for (std::size_t n; (n = s.read_some(net::buffer(buf), ec)) > 0 && !ec;) out.append(buf, n);
   return out;
+}
+
+std::string post(unsigned short port, const std::string& path, const std::string& body) {
+  return request(port, "POST", path, body);
 }
 
 int statusOf(const std::string& res) { return res.size() > 12 ? std::stoi(res.substr(9, 3)) : -1; }
@@ -95,8 +101,10 @@ class Proxy : public ::testing::Test {
     scan("the log", log);
     fs::remove_all(root_);
   }
-  void startProxy(const std::string& url, const std::string& secret = kSecret, int timeout_ms = 5000) {
+  void startProxy(const std::string& url, const std::string& secret = kSecret, int timeout_ms = 5000,
+                  std::vector<std::string> allow_origins = {}) {
     ServerConfig p;
+    p.allow_origins = std::move(allow_origins);
     p.root = "/nonexistent";
     p.xirsys = {kIdent, secret, "chan", url};
     p.upstream_timeout = std::chrono::milliseconds(timeout_ms);
@@ -138,6 +146,27 @@ TEST_F(Proxy, TokenHostAndIceComeFromTheXirsysServiceAndTheSocketWorks) {
   ASSERT_TRUE(peers);
   EXPECT_EQ((*peers)["m"]["f"], "/chan/lobby/__sys__");
   EXPECT_EQ((*peers)["p"]["users"], json({"ann"}));
+}
+
+TEST_F(Proxy, AnotherSiteAllowedByTheServerGetsCorsAnswersOthersDoNot) {
+  startProxy(xirsysUrl(), kSecret, 5000, {"http://127.0.0.1:9000"});
+  const unsigned short port = proxy_->server->port();
+  const std::string preflight = "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n";
+  std::string ok = request(port, "OPTIONS", "/api/token", "", "Origin: http://127.0.0.1:9000\r\n" + preflight);
+  EXPECT_EQ(statusOf(ok), 204) << ok;
+  EXPECT_NE(ok.find("Access-Control-Allow-Origin: http://127.0.0.1:9000"), std::string::npos) << ok;
+  std::string refused = request(port, "OPTIONS", "/api/token", "", "Origin: http://evil.example\r\n" + preflight);
+  EXPECT_EQ(statusOf(refused), 403) << refused;
+  EXPECT_EQ(refused.find("Access-Control-Allow-Origin"), std::string::npos);
+  // The proxied answer itself carries the header for the allowed site only.
+  std::string token = request(port, "POST", "/api/token", R"({"username":"ann","room":"lobby"})",
+                              "Origin: http://127.0.0.1:9000\r\n");
+  scan("a response to the browser", token);
+  EXPECT_EQ(statusOf(token), 200) << token;
+  EXPECT_NE(token.find("Access-Control-Allow-Origin: http://127.0.0.1:9000"), std::string::npos) << token;
+  std::string other = request(port, "POST", "/api/token", R"({"username":"bob","room":"lobby"})",
+                              "Origin: http://evil.example\r\n");
+  EXPECT_EQ(other.find("Access-Control-Allow-Origin"), std::string::npos) << other;
 }
 
 TEST_F(Proxy, BadBrowserInputIsRefusedWithoutAskingUpstream) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace imroom::server {
 namespace {
 
@@ -69,6 +72,73 @@ TEST(Router, CredentialEndpointsAreRateLimitedPerAddress) {
   EXPECT_EQ(router.handle(req("GET", "/healthz")).status, 200);  // health and files are not limited
   now += std::chrono::seconds(1);
   EXPECT_EQ(router.handle(r).status, 200);  // the budget refills
+}
+
+}  // namespace
+}  // namespace imroom::server
+
+namespace imroom::server {
+namespace {
+
+HttpRequest from(std::string method, std::string target, std::string origin) {
+  HttpRequest r = req(std::move(method), std::move(target));
+  r.host = "127.0.0.1:8080";
+  r.origin = std::move(origin);
+  return r;
+}
+
+TEST(OriginPolicy, OwnOriginAndListedOriginsOnly) {
+  OriginPolicy policy({"http://127.0.0.1:9000"});
+  EXPECT_TRUE(policy.allows("", "127.0.0.1:8080", false));
+  EXPECT_TRUE(policy.allows("http://127.0.0.1:8080", "127.0.0.1:8080", false));
+  EXPECT_FALSE(policy.allows("https://127.0.0.1:8080", "127.0.0.1:8080", false));  // another scheme is another origin
+  EXPECT_TRUE(policy.allows("http://127.0.0.1:9000", "127.0.0.1:8080", false));
+  EXPECT_FALSE(policy.allows("http://127.0.0.1:9001", "127.0.0.1:8080", false));
+  EXPECT_TRUE(OriginPolicy({"*"}).allows("https://anywhere.example", "127.0.0.1:8080", false));
+}
+
+TEST(Router, PreflightAnswersAllowedOriginsAndRefusesOthers) {
+  Router router(StaticFiles("/nonexistent"));
+  router.setOrigins(OriginPolicy({"http://127.0.0.1:9000"}));
+  HttpResponse ok = router.handle(from("OPTIONS", "/api/token", "http://127.0.0.1:9000"));
+  EXPECT_EQ(ok.status, 204);
+  EXPECT_EQ(*ok.header("Access-Control-Allow-Origin"), "http://127.0.0.1:9000");
+  EXPECT_NE(ok.header("Access-Control-Allow-Methods")->find("POST"), std::string::npos);
+  EXPECT_EQ(*ok.header("Access-Control-Allow-Headers"), "Content-Type");
+  HttpResponse refused = router.handle(from("OPTIONS", "/api/token", "http://evil.example"));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.header("Access-Control-Allow-Origin"), nullptr);
+  EXPECT_NE(refused.body.find("origin_not_allowed"), std::string::npos);
+}
+
+TEST(Router, CrossOriginAnswersNameTheAllowedOriginOnly) {
+  auto root = std::filesystem::temp_directory_path() / "imroom_router_cors";
+  std::filesystem::create_directories(root);
+  { std::ofstream(root / "imroom-app.wasm") << "wasm"; }
+  { std::ofstream(root / "embed.html") << "<!doctype html>"; }
+  Router router{StaticFiles(root)};
+  router.setOrigins(OriginPolicy({"http://127.0.0.1:9000"}));
+  TokenSigner signer("k");
+  SignalingApi api(SignalingConfig{}, signer, [] { return std::int64_t{1000}; });
+  router.setApi(&api, 100);
+
+  HttpResponse wasm = router.handle(from("GET", "/imroom-app.wasm", "http://127.0.0.1:9000"));
+  EXPECT_EQ(wasm.status, 200);
+  EXPECT_EQ(*wasm.header("Access-Control-Allow-Origin"), "http://127.0.0.1:9000");
+  EXPECT_EQ(router.handle(from("GET", "/imroom-app.wasm", "http://evil.example")).header("Access-Control-Allow-Origin"),
+            nullptr);
+  // Same origin needs no CORS headers.
+  EXPECT_EQ(router.handle(from("GET", "/imroom-app.wasm", "http://127.0.0.1:8080")).header("Access-Control-Allow-Origin"),
+            nullptr);
+  HttpResponse ice = router.handle(from("POST", "/api/ice", "http://127.0.0.1:9000"));
+  EXPECT_EQ(*ice.header("Access-Control-Allow-Origin"), "http://127.0.0.1:9000");
+
+  // /embed is the widget page; pages say which sites may frame them.
+  HttpResponse page = router.handle(from("GET", "/embed?room=lobby&name=ann", ""));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(*page.header("Content-Security-Policy"), "frame-ancestors 'self' http://127.0.0.1:9000");
+  EXPECT_EQ(wasm.header("Content-Security-Policy"), nullptr);
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

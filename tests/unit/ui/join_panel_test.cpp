@@ -51,3 +51,37 @@ TEST_F(HeadlessUi, DrawsInTinyAndHugeWindowsWithoutAsserting) {
 
 }  // namespace
 }  // namespace imroom::ui
+
+namespace imroom::ui {
+namespace {
+
+TEST_F(HeadlessUi, AFrameWithoutCameraPermissionIsExplainedOnlyWhenACallIsChosen) {
+  core::AppState s;
+  s.form = core::JoinForm{"ann", "lobby", core::MediaKind::kVideo};
+  auto count = [&](const core::AppState& state) {
+    for (int i = 0; i < 2; ++i) frameWith(state);
+    return vertices();
+  };
+  const int allowed = count(s);
+  s.frame = core::FramePolicy{false, false};
+  const int blocked = count(s);
+  EXPECT_GT(blocked, allowed + 200) << "the explanation and the attribute to add are drawn";
+  s.form.media = core::MediaKind::kText;
+  const int text_blocked = count(s);
+  s.frame = core::FramePolicy{};
+  EXPECT_EQ(text_blocked, count(s)) << "text chat needs no permission: nothing to explain";
+}
+
+TEST_F(HeadlessUi, HighContrastThemeIsBlackWhiteAndBordered) {
+  applyTheme(core::Theme::kHighContrast, 1.5f);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  EXPECT_EQ(style.Colors[ImGuiCol_WindowBg].x + style.Colors[ImGuiCol_WindowBg].y + style.Colors[ImGuiCol_WindowBg].z, 0.0f);
+  EXPECT_EQ(style.Colors[ImGuiCol_Text].x + style.Colors[ImGuiCol_Text].y + style.Colors[ImGuiCol_Text].z, 3.0f);
+  EXPECT_GE(style.FrameBorderSize, 1.0f);
+  EXPECT_FLOAT_EQ(style.FramePadding.x, 15.0f) << "sizes follow the text size";
+  applyTheme();
+  EXPECT_EQ(ImGui::GetStyle().FrameBorderSize, 0.0f) << "back to the dark theme, nothing left over";
+}
+
+}  // namespace
+}  // namespace imroom::ui

@@ -1,0 +1,54 @@
+#include "origin_policy.hpp"
+
+#include <algorithm>
+
+namespace imroom::server {
+
+namespace {
+
+bool crossOrigin(const HttpRequest& req) {
+  if (req.origin.empty()) return false;
+  std::string own = std::string(req.secure ? "https://" : "http://") + req.host;
+  return req.origin != own;
+}
+
+}  // namespace
+
+bool OriginPolicy::allows(std::string_view origin, std::string_view host, bool secure) const {
+  if (origin.empty()) return true;  // not a browser page: Origin checks guard against other sites' pages
+  std::string own = std::string(secure ? "https://" : "http://") + std::string(host);
+  if (origin == own) return true;
+  return std::any_of(allowed_.begin(), allowed_.end(), [&](const std::string& a) { return a == "*" || a == origin; });
+}
+
+HttpResponse OriginPolicy::preflight(const HttpRequest& req) const {
+  if (!allows(req.origin, req.host, req.secure)) {
+    HttpResponse res = textResponse(403, R"({"s":"error","v":"origin_not_allowed"})", "application/json");
+    res.set("Vary", "Origin");
+    return res;
+  }
+  HttpResponse res;
+  res.status = 204;
+  if (crossOrigin(req)) res.set("Access-Control-Allow-Origin", req.origin);
+  res.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT");
+  res.set("Access-Control-Allow-Headers", "Content-Type");
+  res.set("Access-Control-Max-Age", "600");
+  res.set("Vary", "Origin");
+  return res;
+}
+
+void OriginPolicy::decorate(const HttpRequest& req, HttpResponse& res) const {
+  if (crossOrigin(req) && allows(req.origin, req.host, req.secure)) {
+    res.set("Access-Control-Allow-Origin", req.origin);
+    res.set("Vary", "Origin");
+  }
+  const std::string* type = res.header("Content-Type");
+  if (type && type->rfind("text/html", 0) == 0) {
+    // Which sites may frame our pages: our own and the allowed ones (the widget is meant to be embedded).
+    std::string ancestors = "'self'";
+    for (const std::string& a : allowed_) ancestors += " " + a;
+    res.set("Content-Security-Policy", "frame-ancestors " + ancestors);
+  }
+}
+
+}  // namespace imroom::server
