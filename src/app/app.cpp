@@ -90,6 +90,7 @@ void App::stop() {
   text_input_.reset();
   mirror_.reset();
   if (imgui_ready_) {
+    videos_.release();  // before the GL context goes: a texture deleted later would find no context
     renderer_.shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();
@@ -114,6 +115,9 @@ void App::feedTextInput() {
   if (!injected_downs_.empty()) io.KeyShift = io.KeyCtrl = io.KeyAlt = false;
   injected_downs_.clear();
   if (!text_input_) return;
+  // Tab moves the keyboard to the next field, which becomes active only in this frame: what was typed after the
+  // Tab waits a frame for it (else the first letter would reach no field).
+  if (released == SDL_SCANCODE_TAB) return;
   // Between a chat line sent and the field taking the focus back, what is typed waits for the field.
   if (!text_field_active_ && text_input_->idleFrames() < bridge::TextInput::kGraceFrames) return;
   static const std::pair<const char*, SDL_Scancode> kKeys[] = {

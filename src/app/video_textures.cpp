@@ -36,8 +36,9 @@ void deleteTextures(unsigned name, const YuvTexture& planes) {
 }
 }  // namespace
 
-VideoTextures::~VideoTextures() {
+void VideoTextures::release() {
   for (auto& [k, t] : textures_) deleteTextures(t.name, t.planes);
+  textures_.clear();
 }
 
 const YuvTexture* VideoTextures::yuv(unsigned texture) const {

@@ -26,7 +26,9 @@ class VideoTextures {
     core::LinkVerdict link;
   };
 
-  ~VideoTextures();
+  ~VideoTextures() { release(); }
+  // Frees every texture; call while the GL context still exists (App::stop).
+  void release();
   // True when any source has a frame not uploaded yet (the app then draws a frame).
   bool hasNewFrames(const std::vector<Source>& sources) const;
   // Uploads new frames, frees textures of sources that went, and returns the tiles to draw.

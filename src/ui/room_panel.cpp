@@ -115,7 +115,13 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
     ImGui::TextWrapped("%s", state.mesh_notice.c_str());
     ImGui::PopStyleColor();
   }
-  if (!tiles.empty()) drawVideo(tiles, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.6f));
+  if (!tiles.empty()) {
+    // Video takes most of the height, but the chat keeps a few readable lines and its input (small widgets).
+    const float left = ImGui::GetContentRegionAvail().y;
+    const float chat_min = ImGui::GetTextLineHeightWithSpacing() * 4.0f + ImGui::GetFrameHeightWithSpacing() +
+                           style.WindowPadding.y * 2.0f;
+    drawVideo(tiles, std::max(std::min(left * 0.6f, left - chat_min), 90.0f));
+  }
   drawChat(state, out);
   ImGui::EndChild();
   drawStatusBar(state, out);
@@ -161,7 +167,9 @@ void RoomPanel::drawVideo(const std::vector<VideoTile>& tiles, float height) {
       draw->AddText(ImVec2(c.x - is.x * 0.5f, c.y - is.y * 0.5f), IM_COL32_WHITE, initial);
       const char* note = t.camera_off ? "camera off" : "connecting…";
       const ImVec2 ns = ImGui::CalcTextSize(note);
-      draw->AddText(ImVec2(c.x - ns.x * 0.5f, c.y + radius + 6), ImGui::GetColorU32(kGrey), note);
+      const float note_y = c.y + radius + 6;
+      // A small tile has no room for it above the name label.
+      if (note_y + ns.y < b.y - ImGui::GetFrameHeight()) draw->AddText(ImVec2(c.x - ns.x * 0.5f, note_y), ImGui::GetColorU32(kGrey), note);
     }
     if (t.speaking) draw->AddRect(a, b, ImGui::GetColorU32(kGreen), 6.0f, 0, 3.0f);
     if (t.link.level != core::LinkQuality::kUnknown) {

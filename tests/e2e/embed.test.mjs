@@ -63,7 +63,7 @@ test("a page on another origin embeds two widgets, by iframe and by direct mount
   // Left: the iframe, driven through postMessage. Right: the canvas mounted straight into the page.
   await page.evaluate(async (room) => {
     window.seen = [];
-    window.left = await ImRoomEmbed.mount(document.getElementById("left"), { room, username: "ann" });
+    window.left = await ImRoomEmbed.mount(document.getElementById("left"), { room, username: "ann", media: "video" });
     window.left.on("message", (m) => window.seen.push(`${m.from}:${m.text}`));
     window.right = await ImRoomEmbed.mount(document.getElementById("right"), { mode: "direct", room, username: "bob", media: "audio" });
   }, room);
@@ -83,7 +83,10 @@ test("a page on another origin embeds two widgets, by iframe and by direct mount
   await page.waitForFunction(() => window.right.state().messages.some((m) => m.text === "hello from the iframe" && m.from === "ann"));
   await page.evaluate(() => window.right.send("hello from the page"));
   await page.waitForFunction(() => window.seen.includes("bob:hello from the page"));
+  // The iframe's camera (its allow list grants it) is drawn in the direct mount's tile.
+  await page.waitForFunction(() => (window.right.state().peers[0] || {}).framesDrawn > 5, null, { timeout: 20_000 });
   const leftState = await page.evaluate(() => window.left.state());
+  assert.equal(leftState.self.camera, true);
   assert.deepEqual(leftState.messages.map((m) => `${m.from}:${m.text}`), ["ann:hello from the iframe", "bob:hello from the page"]);
   assert.equal(leftState.peers[0].username, "bob");
 
@@ -104,6 +107,18 @@ test("a page on another origin embeds two widgets, by iframe and by direct mount
   assert.ok(!after.right.includes("forged by another site"));
   assert.ok(!after.seen.some((s) => s.includes("fake")), "a forged event from another frame is ignored");
 
+  // Another protocol version gets a clear refusal, not silence.
+  const refusal = await page.evaluate(() => new Promise((resolve) => {
+    const frame = document.querySelector("#left iframe");
+    window.addEventListener("message", (e) => {
+      if (e.source === frame.contentWindow && e.data && e.data.kind === "reply" && e.data.id === 777) resolve(e.data);
+    });
+    frame.contentWindow.postMessage({ imroom: 2, kind: "call", id: 777, method: "state", args: [] }, new URL(frame.src).origin);
+  }));
+  assert.equal(refusal.ok, false);
+  assert.match(refusal.error, /cannot answer version 2/);
+
+  await page.evaluate(() => document.querySelectorAll("iframe")[1].remove());  // the foreign test frame
   await page.screenshot({ path: artifactPath("embed-host.png") });
   await page.evaluate(() => { window.left.destroy(); window.right.destroy(); });
   assert.deepEqual(errors, []);

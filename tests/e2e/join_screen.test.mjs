@@ -64,6 +64,18 @@ test("typing into the canvas fills the form, and Join explains what is missing",
   await context.close();
 });
 
+test("keyboard only: Tab moves from the name to the room field, Enter joins", async () => {
+  const { context, page } = await openPage();
+  await page.keyboard.type("kim", { delay: 20 });
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("keys-only", { delay: 20 });
+  await page.waitForFunction(() => window.imroom.state().self.room === "keys-only");
+  assert.equal(await page.evaluate(() => window.imroom.state().self.username), "kim", "the name stayed in its field");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 10_000 });
+  await context.close();
+});
+
 test("the canvas follows window resizes and the device pixel ratio", async () => {
   const { context, page } = await openPage("", { deviceScaleFactor: 2 });
   let s = await page.evaluate(() => window.imroom.state().ui);
