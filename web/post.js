@@ -62,6 +62,12 @@ Module["imroomTextInput"] = function () {
                             border: "0", padding: "0", margin: "0", resize: "none", overflow: "hidden",
                             fontSize: "16px", pointerEvents: "none", zIndex: "-1" });
   canvas.insertAdjacentElement("afterend", ta);
+  // A click on the canvas gives it the keyboard: SDL cancels the mouse's default action, focusing included, so
+  // without this a widget in someone else's page (or in an iframe) could be clicked but never typed into.
+  canvas.addEventListener("pointerdown", () => {
+    const focused = document.activeElement;
+    if (focused !== canvas && focused !== ta) canvas.focus({ preventScroll: true });
+  });
   const text = Module["imroomHandler"](4, 0, "text");
   const key = Module["imroomHandler"](4, 0, "key");
   const flush = () => { if (ta.value) { const v = ta.value; ta.value = ""; text({ text: v }); } };

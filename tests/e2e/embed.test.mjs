@@ -83,11 +83,17 @@ test("a page on another origin embeds two widgets, by iframe and by direct mount
   await page.waitForFunction(() => window.right.state().messages.some((m) => m.text === "hello from the iframe" && m.from === "ann"));
   await page.evaluate(() => window.right.send("hello from the page"));
   await page.waitForFunction(() => window.seen.includes("bob:hello from the page"));
+  // A person clicks into the iframe widget's chat field and types: the click gives the widget the keyboard.
+  await page.locator("#left iframe").click({ position: { x: 330, y: 322 } });
+  await page.keyboard.type("typed into the iframe", { delay: 15 });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.right.state().messages.some((m) => m.text === "typed into the iframe"));
   // The iframe's camera (its allow list grants it) is drawn in the direct mount's tile.
   await page.waitForFunction(() => (window.right.state().peers[0] || {}).framesDrawn > 5, null, { timeout: 20_000 });
   const leftState = await page.evaluate(() => window.left.state());
   assert.equal(leftState.self.camera, true);
-  assert.deepEqual(leftState.messages.map((m) => `${m.from}:${m.text}`), ["ann:hello from the iframe", "bob:hello from the page"]);
+  assert.deepEqual(leftState.messages.map((m) => `${m.from}:${m.text}`),
+                   ["ann:hello from the iframe", "bob:hello from the page", "ann:typed into the iframe"]);
   assert.equal(leftState.peers[0].username, "bob");
 
   // A page of another origin (localhost is not 127.0.0.1) tries to make the widget send, and forges an event.
