@@ -108,6 +108,7 @@
     const params = { room: options.room, name: options.username, media: options.media, theme: options.theme,
                      fontScale: options.fontScale };
     Object.keys(params).forEach((k) => { if (params[k] !== undefined && params[k] !== "") src.searchParams.set(k, params[k]); });
+    src.searchParams.set("parent", global.location.origin);  // for browsers without location.ancestorOrigins
     const iframe = document.createElement("iframe");
     iframe.src = src.href;
     iframe.setAttribute("allow", options.allow === undefined ? ALLOW : options.allow);
@@ -151,10 +152,16 @@
 
   // ---- the widget page's side (shell/embed.html) ----------------------------------------------------------
 
-  // The embedding page's origin: the browser's own record of it (location.ancestorOrigins), else the referrer.
+  // The embedding page's origin: the browser's own record of it (location.ancestorOrigins), else what the page
+  // said in ?parent=, else the referrer's. A wrong claim gains nothing: replies are posted to that origin only
+  // (the browser drops them if the parent is another), and calls are taken only from the parent window at it.
   function parentOrigin() {
     if (location.ancestorOrigins && location.ancestorOrigins.length) return location.ancestorOrigins[0];
-    try { return document.referrer ? new URL(document.referrer).origin : ""; } catch (e) { return ""; }
+    try {
+      const claimed = new URLSearchParams(location.search).get("parent");
+      if (claimed) return new URL(claimed).origin;
+      return document.referrer ? new URL(document.referrer).origin : "";
+    } catch (e) { return ""; }
   }
 
   // Answers the embedding page: calls from window.parent at its origin only (anything else, such as another

@@ -69,7 +69,7 @@ test("a page on another origin embeds two widgets, by iframe and by direct mount
   }, room);
   const iframe = page.locator("#left iframe");
   assert.equal(await iframe.getAttribute("allow"), "camera; microphone; autoplay; display-capture");
-  assert.match(await iframe.getAttribute("src"), new RegExp(`^${server.url}embed\\?room=${room}&name=ann`));
+  assert.match(await iframe.getAttribute("src"), new RegExp(`^${server.url}embed\\?room=${room}&name=ann&media=video&parent=`));
   assert.equal(await page.locator("#right canvas").count(), 1, "the direct mount draws in the page's own element");
 
   const joinedAnn = await page.evaluate(() => window.left.join());
