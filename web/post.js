@@ -500,18 +500,25 @@ Module["imroomA11yMirror"] = function () {
   root.append(status, joinForm, roomPart, log);
   canvas.insertAdjacentElement("afterend", root);
 
+  let last = {};
   return {
     sync(json) {
       let s;
       try { s = JSON.parse(json); } catch (e) { return; }
       const inRoom = s.screen === "room";
+      const hadFocus = root.contains(document.activeElement);
+      const screenChanged = last.screen !== undefined && last.screen !== s.screen;
       joinForm.hidden = inRoom;
       roomPart.hidden = !inRoom;
       status.textContent = s.status;
-      // The form follows the state, except a field the person is typing in.
-      if (document.activeElement !== nameInput) nameInput.value = s.username;
-      if (document.activeElement !== roomInput) roomInput.value = s.room;
-      if (document.activeElement !== mediaSelect) mediaSelect.value = s.media;
+      // The form follows the state where the state changed: what the person typed and has not sent stays.
+      if (s.username !== last.username) nameInput.value = s.username;
+      if (s.room !== last.room) roomInput.value = s.room;
+      if (s.media !== last.media) mediaSelect.value = s.media;
+      last = s;
+      // A screen change hides the focused control: the keyboard goes on to where the person continues.
+      if (hadFocus && screenChanged) (inRoom ? chatInput : nameInput).focus({ preventScroll: true });
+      if (!root.contains(document.activeElement)) root.style.cssText = HIDDEN;
       muteButton.setAttribute("aria-pressed", String(!s.microphone));
       cameraButton.setAttribute("aria-pressed", String(!!s.camera));
       soundButton.hidden = !s.soundBlocked;

@@ -13,10 +13,9 @@ std::string pageUrl() {
   if (location.isUndefined() || location.isNull()) return {};
   std::string path = stringOf(location, "pathname");
   // A room link from the widget page (/embed) opens the full app.
-  for (const char* widget : {"embed.html", "embed"}) {
-    const std::string w = widget;
-    if (path.size() >= w.size() && path.compare(path.size() - w.size(), w.size(), w) == 0) {
-      path.erase(path.size() - w.size());
+  for (const std::string widget : {"/embed.html", "/embed"}) {
+    if (path.size() >= widget.size() && path.compare(path.size() - widget.size(), widget.size(), widget) == 0) {
+      path.erase(path.size() - widget.size() + 1);
       break;
     }
   }

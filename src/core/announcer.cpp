@@ -30,8 +30,9 @@ std::vector<std::string> Announcer::update(const AppState& s) {
 
   if (started_) {
     if (s.status.text != status_ && !s.status.text.empty()) out.push_back(s.status.text);
-    if (screen_ != s.screen) members_known_ = false;
-    if (in_room && s.signaling == SignalingState::kConnected && !members_known_) {
+    if (!s.members_known) {
+      members_known_ = false;  // joining: the list is not in yet
+    } else if (in_room && !members_known_) {
       out.push_back(members.empty() ? "Nobody else is here yet." : "Here with you: " + listOf(members) + ".");
       members_known_ = true;
     } else if (in_room && members_known_) {

@@ -22,7 +22,7 @@ class Announcer {
   bool started_ = false;
   Screen screen_ = Screen::kJoin;
   std::string status_;
-  bool members_known_ = false;  // the first member list of this visit was announced
+  bool members_known_ = false;  // the member list of this visit was announced
   std::set<std::string> members_;
   std::string last_message_;  // the newest message seen (sender + id), "" = none
   bool microphone_ = false, camera_ = false, sound_blocked_ = false;

@@ -74,6 +74,7 @@ struct AppState {
   JoinForm joined;  // who and where we are
   SignalingState signaling = SignalingState::kIdle;
   std::vector<PeerView> peers;  // sorted by name
+  bool members_known = false;   // the server's member list arrived since joining (peers is complete)
   ChatLog chat;
   std::deque<LogLine> events;  // the event log (bounded)
   std::vector<ErrorInfo> errors;  // recent problems (bounded)

@@ -97,12 +97,17 @@ void Controller::setFramePolicy(FramePolicy policy) {
 // would refuse without asking anyone, so the member hears why and what the embedding page must change.
 void Controller::requestMedia(bool video, bool audio) {
   std::string blocked = framePolicyProblem(state_.frame, video, audio);
+  const bool ask_video = video && state_.frame.camera, ask_audio = audio && state_.frame.microphone;
   if (!blocked.empty()) {
-    problem("iframe_permission", blocked + " Until then you are in the room text-only.", false);
-    return;
+    problem("iframe_permission", blocked + (ask_audio ? " Until then you take part without the camera."
+                                                      : " Until then you take part by text only."),
+            false);
   }
-  log(video && audio ? "asking for the camera and microphone" : video ? "asking for the camera" : "asking for the microphone");
-  ports_->requestMedia(video, audio);
+  if (!ask_video && !ask_audio) return;
+  log(ask_video && ask_audio ? "asking for the camera and microphone"
+      : ask_video           ? "asking for the camera"
+                            : "asking for the microphone");
+  ports_->requestMedia(ask_video, ask_audio);
 }
 
 void Controller::changed() {
@@ -146,6 +151,7 @@ void Controller::join() {
   present_.clear();
   outbox_.clear();
   announced_join_ = false;
+  state_.members_known = false;
   state_.status = {StatusKind::kBusy, "Joining room '" + state_.joined.room + "'…"};
   log("joining room '" + state_.joined.room + "' as " + state_.joined.username);
   SignalingClient::Events events;
@@ -176,6 +182,7 @@ void Controller::leave(const std::string& why) {
   if (media_ready_ || state_.joined.media != MediaKind::kText) ports_->releaseMedia();
   resetMedia();
   state_.screen = Screen::kJoin;
+  state_.members_known = false;
   if (!why.empty()) state_.status = {StatusKind::kInfo, why};
   refreshPeers();
   log("left room '" + state_.joined.room + "'");
@@ -244,6 +251,7 @@ void Controller::onPeers(const json& users) {
     }
   }
   present_ = now;
+  state_.members_known = true;
   // Everyone listed that this page has no connection to gets a call from us (the newcomer calls).
   for (const std::string& user : present_) {
     if (!sessions_.count(user)) {

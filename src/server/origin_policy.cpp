@@ -6,6 +6,17 @@ namespace imroom::server {
 
 namespace {
 
+// Adds `value` to the response's Vary header (one header, comma-separated).
+void addVary(HttpResponse& res, const std::string& value) {
+  for (auto& [name, v] : res.headers) {
+    if (name == "Vary") {
+      v += ", " + value;
+      return;
+    }
+  }
+  res.set("Vary", value);
+}
+
 bool crossOrigin(const HttpRequest& req) {
   if (req.origin.empty()) return false;
   std::string own = std::string(req.secure ? "https://" : "http://") + req.host;
@@ -24,7 +35,7 @@ bool OriginPolicy::allows(std::string_view origin, std::string_view host, bool s
 HttpResponse OriginPolicy::preflight(const HttpRequest& req) const {
   if (!allows(req.origin, req.host, req.secure)) {
     HttpResponse res = textResponse(403, R"({"s":"error","v":"origin_not_allowed"})", "application/json");
-    res.set("Vary", "Origin");
+    addVary(res, "Origin");
     return res;
   }
   HttpResponse res;
@@ -33,15 +44,14 @@ HttpResponse OriginPolicy::preflight(const HttpRequest& req) const {
   res.set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT");
   res.set("Access-Control-Allow-Headers", "Content-Type");
   res.set("Access-Control-Max-Age", "600");
-  res.set("Vary", "Origin");
+  addVary(res, "Origin");
   return res;
 }
 
 void OriginPolicy::decorate(const HttpRequest& req, HttpResponse& res) const {
-  if (crossOrigin(req) && allows(req.origin, req.host, req.secure)) {
-    res.set("Access-Control-Allow-Origin", req.origin);
-    res.set("Vary", "Origin");
-  }
+  if (crossOrigin(req) && allows(req.origin, req.host, req.secure)) res.set("Access-Control-Allow-Origin", req.origin);
+  // With other sites allowed, answers differ by Origin: caches must keep them apart.
+  if (!allowed_.empty()) addVary(res, "Origin");
   const std::string* type = res.header("Content-Type");
   if (type && type->rfind("text/html", 0) == 0) {
     // Which sites may frame our pages: our own and the allowed ones (the widget is meant to be embedded).

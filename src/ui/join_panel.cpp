@@ -42,7 +42,7 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   if (!synced_ || !sameForm(state.form, last_seen_)) syncFrom(state.form);
   core::JoinForm form = state.form;
 
-  const float width = std::min(420.0f, ImGui::GetContentRegionAvail().x);
+  const float width = std::min(ImGui::GetFontSize() * 26.0f, ImGui::GetContentRegionAvail().x);  // follows text size
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const bool needs_media = state.form.media != core::MediaKind::kText;
   const bool frame_blocks = needs_media && !core::framePolicyProblem(state.frame, true, true).empty();

@@ -391,7 +391,7 @@ void RoomPanel::drawDevices(const core::AppState& state, std::vector<core::Inten
     for (const core::MediaDevice& d : list)
       if (d.id == current) shown = d.label;
     ImGui::TextDisabled("%s", title);
-    ImGui::SetNextItemWidth(320);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20.0f);
     if (!ImGui::BeginCombo(video ? "##camera" : "##microphone", shown.c_str())) return;
     for (const core::MediaDevice& d : list) {
       ImGui::PushID(d.id.c_str());
@@ -424,9 +424,12 @@ void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Int
     return ImGui::SmallButton(label);
   };
   auto text = [&](const ImVec4* colour, const std::string& t) {
-    place(ImGui::CalcTextSize(t.c_str()).x);
+    const float width = ImGui::CalcTextSize(t.c_str()).x;
+    const bool wraps = width > ImGui::GetContentRegionAvail().x;  // longer than a whole line: on lines of its own
+    place(wraps ? ImGui::GetContentRegionAvail().x + 1.0f : width);
     if (colour) ImGui::PushStyleColor(ImGuiCol_Text, *colour);
-    ImGui::TextUnformatted(t.c_str());
+    if (wraps) ImGui::TextWrapped("%s", t.c_str());
+    else ImGui::TextUnformatted(t.c_str());
     if (colour) ImGui::PopStyleColor();
   };
   // Microphone and camera switches (a text-only member can start them mid-call).

@@ -125,6 +125,7 @@ TEST(Router, CrossOriginAnswersNameTheAllowedOriginOnly) {
   HttpResponse wasm = router.handle(from("GET", "/imroom-app.wasm", "http://127.0.0.1:9000"));
   EXPECT_EQ(wasm.status, 200);
   EXPECT_EQ(*wasm.header("Access-Control-Allow-Origin"), "http://127.0.0.1:9000");
+  EXPECT_EQ(*wasm.header("Vary"), "Accept-Encoding, Origin") << "one header: caches key on both";
   EXPECT_EQ(router.handle(from("GET", "/imroom-app.wasm", "http://evil.example")).header("Access-Control-Allow-Origin"),
             nullptr);
   // Same origin needs no CORS headers.

@@ -48,11 +48,26 @@ TEST(FramePolicy, AVideoJoinInAFrameWithoutCameraSaysWhyAndStaysTextOnly) {
   ASSERT_FALSE(ann.controller.state().errors.empty());
   EXPECT_EQ(ann.controller.state().errors.back().code, "iframe_permission");
   EXPECT_NE(ann.controller.state().errors.back().message.find("allow=\"camera; microphone"), std::string::npos);
+  EXPECT_NE(ann.controller.state().errors.back().message.find("by text only"), std::string::npos);
   // Turning the camera on later says the same, instead of failing silently.
   ann.controller.apply(SetCamera{true});
   w.run();
   EXPECT_FALSE(ann.has_video);
   EXPECT_EQ(ann.controller.state().errors.size(), 2u);
+}
+
+TEST(FramePolicy, AFrameThatAllowsOnlyTheMicrophoneStillGetsIt) {
+  World w;
+  Member ann(w, "ann", "lobby");
+  ann.controller.setFramePolicy({false, true});
+  ann.join(MediaKind::kVideo);
+  w.run();
+  EXPECT_FALSE(ann.has_video);
+  EXPECT_TRUE(ann.has_audio) << "the microphone is allowed: asked for alone";
+  EXPECT_TRUE(ann.controller.state().microphone);
+  ASSERT_FALSE(ann.controller.state().errors.empty());
+  EXPECT_NE(ann.controller.state().errors.back().message.find("does not allow the camera."), std::string::npos);
+  EXPECT_NE(ann.controller.state().errors.back().message.find("without the camera"), std::string::npos);
 }
 
 TEST(Announcer, JoinsLeavesMessagesAndMute) {
@@ -62,11 +77,19 @@ TEST(Announcer, JoinsLeavesMessagesAndMute) {
   EXPECT_TRUE(said.update(ann.controller.state()).empty()) << "nothing changed yet";
   bob.join();
   w.run();
+  // As the app does: after every state change (the member list comes after the socket opens).
+  std::vector<std::string> heard;
+  ann.controller.onStateChanged = [&] {
+    for (std::string& l : said.update(ann.controller.state())) heard.push_back(std::move(l));
+  };
   ann.join(MediaKind::kAudio);
   w.advance(500, {&ann, &bob});
-  std::vector<std::string> lines = said.update(ann.controller.state());
+  std::vector<std::string> lines = heard;
   EXPECT_TRUE(contains(lines, "In room 'lobby' as ann.")) << ::testing::PrintToString(lines);
   EXPECT_TRUE(contains(lines, "Here with you: bob.")) << ::testing::PrintToString(lines);
+  EXPECT_FALSE(contains(lines, "Nobody else")) << ::testing::PrintToString(lines);
+  EXPECT_FALSE(contains(lines, "bob joined.")) << "bob was there already: " << ::testing::PrintToString(lines);
+  ann.controller.onStateChanged = nullptr;
 
   cy.join();
   w.advance(500, {&ann, &bob, &cy});
