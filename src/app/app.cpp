@@ -269,24 +269,30 @@ void App::followLook() {
 void App::frame() {
   double started = bridge::CanvasView::now();
   followLook();
-  // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
   const bool new_screen = controller_.state().screen != drawn_screen_;
-  drawn_screen_ = controller_.state().screen;
   const bool typed = text_input_ && !text_input_->queue().empty();
   const std::vector<VideoTextures::Source> sources = videoSources();
-  if (videos_.hasNewFrames(sources)) dirty_frames_ = std::max(dirty_frames_, 1);  // video: at its frame rate
-  const bool input = followCanvas() || new_screen || typed || !held_key_ups_.empty() || !injected_downs_.empty() ||
+  const bool video = videos_.hasNewFrames(sources);
+  if (video) dirty_frames_ = std::max(dirty_frames_, 1);  // video: at its frame rate
+  const bool input = followCanvas() || typed || !held_key_ups_.empty() || !injected_downs_.empty() ||
                      SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
   if (input) input_frames_ = kInputFrames;
   const double since = started - last_drawn_;
   // Video: new frames from several streams are gathered into one drawn frame at most every kVideoFrameMs.
   const double state_interval = sources.empty() ? kStateFrameMs : kVideoFrameMs;
-  const bool due = input_frames_ > 0 || (dirty_frames_ > 0 && since >= state_interval) || since >= kIdleFrameMs;
+  // State changes (and the new screen a join or a leave brings) wait for a pause in the burst they came in.
+  const bool pending = dirty_frames_ > 0 || new_screen;
+  const double quiet_in = kQuietMs - (started - last_change_), defer_in = kMaxDeferMs - (started - dirty_since_);
+  const bool settled = video || quiet_in <= 0 || defer_in <= 0;
+  const bool due = input_frames_ > 0 || (pending && since >= state_interval && settled) || since >= kIdleFrameMs;
   if (!due) {  // nothing new to show yet: save the CPU (and the battery)
-    if (dirty_frames_ > 0) retry_in_ms_ = std::max(1.0, state_interval - since);
+    if (pending) retry_in_ms_ = std::max({1.0, state_interval - since, settled ? 0.0 : std::min(quiet_in, defer_in)});
     return;
   }
   if (renderer_.busy() && since < kMaxWaitMs) return;  // the GPU is behind: draw at a later animation frame
+  // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
+  if (new_screen) input_frames_ = kInputFrames;
+  drawn_screen_ = controller_.state().screen;
   if (input_frames_ > 0) {
     --input_frames_;
   } else if (dirty_frames_ > 0) {

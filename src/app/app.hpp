@@ -59,6 +59,9 @@ class App {
   void stateChanged();
   // Something the UI shows changed: draw again soon.
   void markDirty() {
+    const double now = bridge::CanvasView::now();
+    if (dirty_frames_ == 0) dirty_since_ = now;
+    last_change_ = now;
     dirty_frames_ = kStateFrames;
     wake();
   }
@@ -118,6 +121,15 @@ class App {
   static constexpr double kStateFrameMs = 100;
   static constexpr double kVideoFrameMs = 1000.0 / 30;  // video frames of all streams, gathered: ≤ 30 drawn/s
   static constexpr double kIdleFrameMs = 2000;
+  // State changes come in bursts when the network is busy (a join: member list, offers, answers, candidates,
+  // channels opening, within ~100 ms). Drawing in the middle of one takes the CPU the browser's network and
+  // WebRTC threads need (software WebGL fills pixels on the same cores): a two-member join took 270 ms with
+  // frames and 90-110 ms without (BENCHMARKS.md). So a state change is drawn once the burst paused for
+  // kQuietMs, or kMaxDeferMs after it began; input and video are drawn as before.
+  static constexpr double kQuietMs = 60;
+  static constexpr double kMaxDeferMs = 300;
+  double last_change_ = 0;  // the last state change (CanvasView::now)
+  double dirty_since_ = 0;  // the first state change not drawn yet
   static constexpr double kMaxWaitMs = 1000;  // a GPU that seems stuck does not stop the UI for longer
   int input_frames_ = kInputFrames;
   int dirty_frames_ = 0;
