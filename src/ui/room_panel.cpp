@@ -349,7 +349,9 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
 
   // Recipient, input, send.
   std::string label = conversation_.empty() ? "Everyone" : conversation_;
-  ImGui::SetNextItemWidth(std::min(160.0f, ImGui::GetContentRegionAvail().x * 0.3f));
+  // As wide as its label needs (text size included), within limits.
+  const float label_w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2.0f;
+  ImGui::SetNextItemWidth(std::min(std::max(label_w, ImGui::GetFontSize() * 6.0f), ImGui::GetContentRegionAvail().x * 0.4f));
   if (ImGui::BeginCombo("##to", label.c_str())) {
     if (ImGui::Selectable("Everyone", conversation_.empty())) conversation_.clear();
     for (const core::PeerView& p : state.peers)
