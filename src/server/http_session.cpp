@@ -132,9 +132,26 @@ void HttpSession<Stream>::upgrade(const HttpRequest& request) {
   if (context_->signaling.connectionsFrom(remote_) >= context_->config.max_connections_per_address) {
     return refuse(429, "too_many_connections");
   }
-  std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_->signaling, context_->config,
-                                     std::move(*check.claims), remote_)
-      ->run(parser_->release());
+  const auto& req = parser_->get();
+  if (req[http::field::sec_websocket_version] != "13") {
+    HttpResponse res = errorResponse(426, "websocket_version_13_required");
+    res.headers.emplace_back("Sec-WebSocket-Version", "13");
+    ++context_->ws_refused;
+    return send(std::move(res), false, false, 11);
+  }
+  std::string_view key = req[http::field::sec_websocket_key];
+  if (!ws::validKey(key)) return refuse(400, "bad_websocket_key");
+  std::string accept = ws::acceptKey(key);
+  auto early = buffer_.cdata();
+  std::string_view leftover(static_cast<const char*>(early.data()), early.size());
+  if constexpr (kTls) {
+    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_->signaling, context_->config, remote_)
+        ->run(*check.claims, accept, leftover);
+  } else {
+    std::make_shared<WebSocketSession<net::ip::tcp::socket>>(stream_.release_socket(), context_->signaling,
+                                                             context_->config, remote_)
+        ->run(*check.claims, accept, leftover);
+  }
 }
 
 // Proxy mode: the answer comes from the Xirsys service, asynchronously.

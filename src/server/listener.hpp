@@ -1,4 +1,4 @@
-// Accepts TCP connections and hands each to an HttpSession on its own strand.
+// Accepts TCP connections and hands each to an HttpSession (all on the server's one I/O thread).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>

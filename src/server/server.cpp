@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <filesystem>
 
 #include "listener.hpp"
@@ -48,7 +49,21 @@ std::string Server::start() {
   std::string error = listener_->open({address, context_->config.port});
   if (!error.empty()) return error;
   listener_->run();
+  ticker_ = std::make_unique<net::steady_timer>(ioc_);
+  scheduleTick();
   return {};
+}
+
+// Keep-alive for every socket from one timer, often enough to notice silence within a quarter of the timeout.
+void Server::scheduleTick() {
+  auto interval = std::clamp<std::chrono::steady_clock::duration>(context_->config.idle_timeout / 4,
+                                                                  std::chrono::milliseconds(100), std::chrono::seconds(1));
+  ticker_->expires_after(interval);
+  ticker_->async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    context_->signaling.tick(std::chrono::steady_clock::now());
+    scheduleTick();
+  });
 }
 
 void Server::run() { ioc_.run(); }
@@ -56,6 +71,7 @@ void Server::run() { ioc_.run(); }
 void Server::stop() {
   if (listener_) listener_->close();
   net::post(ioc_, [this] {
+    if (ticker_) ticker_->cancel();
     // Close frames to every socket, then give them a moment to go out before the loop ends.
     context_->signaling.closeAll("server shutting down");
     auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(

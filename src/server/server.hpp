@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,8 @@ class Server {
   std::shared_ptr<ServerContext> context_;
   boost::asio::io_context ioc_{1};  // one I/O thread: the hub and router are single-threaded by design
   std::shared_ptr<Listener> listener_;
+  std::unique_ptr<boost::asio::steady_timer> ticker_;  // drives SignalingService::tick
+  void scheduleTick();
 };
 
 }  // namespace imroom::server

@@ -1,5 +1,7 @@
 #include "signaling_service.hpp"
 
+#include <vector>
+
 #include "websocket_session.hpp"
 
 namespace imroom::server {
@@ -40,8 +42,31 @@ void SignalingService::close(ConnId to, CloseCode code, std::string reason) {
 }
 
 void SignalingService::closeAll(std::string reason) {
-  for (auto& [id, entry] : sessions_) {
-    if (auto s = entry.session.lock()) s->closeAfterFlush(CloseCode::kGoingAway, reason);
+  for (auto& weak : snapshot()) {
+    if (auto s = weak.lock()) s->closeAfterFlush(CloseCode::kGoingAway, reason);
+  }
+}
+
+// Sessions can leave while they are being walked (a failed write closes one): walk a copy.
+std::vector<std::weak_ptr<WebSocketPeer>> SignalingService::snapshot() const {
+  std::vector<std::weak_ptr<WebSocketPeer>> all;
+  all.reserve(sessions_.size());
+  for (const auto& [id, entry] : sessions_) all.push_back(entry.session);
+  return all;
+}
+
+void SignalingService::uncork() {
+  if (--corked_ > 0) return;
+  while (!dirty_.empty()) {
+    auto sessions = std::move(dirty_);
+    dirty_.clear();
+    for (auto& s : sessions) s->flush();
+  }
+}
+
+void SignalingService::tick(std::chrono::steady_clock::time_point now) {
+  for (auto& weak : snapshot()) {
+    if (auto s = weak.lock()) s->tick(now);
   }
 }
 

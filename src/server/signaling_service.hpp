@@ -2,9 +2,11 @@
 // sessions, counts sockets per address, and closes everyone on shutdown. Runs on the one I/O thread.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "hub.hpp"
 
@@ -22,6 +24,15 @@ class SignalingService : public HubOutput {
   std::size_t connectionsFrom(const std::string& address) const;
   std::size_t connections() const { return sessions_.size(); }
   void closeAll(std::string reason);  // graceful shutdown: close frames to every socket
+  // Keep-alive pings, silent sockets dropped, closing sockets cut after a grace period; about once a second.
+  void tick(std::chrono::steady_clock::time_point now);
+
+  // While corked (a read's frames going through the hub), sessions queue what the hub sends them and ask to
+  // be flushed at uncork: a recipient of several frames gets them in one write. Nests.
+  void cork() { ++corked_; }
+  void uncork();
+  bool corked() const { return corked_ > 0; }
+  void defer(std::shared_ptr<WebSocketPeer> session) { dirty_.push_back(std::move(session)); }
 
   Hub& hub() { return hub_; }
   const Hub& hub() const { return hub_; }
@@ -35,10 +46,14 @@ class SignalingService : public HubOutput {
     std::weak_ptr<WebSocketPeer> session;
     std::string address;
   };
+  std::vector<std::weak_ptr<WebSocketPeer>> snapshot() const;
+
   Hub hub_;
   ConnId next_id_ = 1;
   std::unordered_map<ConnId, Entry> sessions_;
   std::unordered_map<std::string, std::size_t> per_address_;
+  int corked_ = 0;
+  std::vector<std::shared_ptr<WebSocketPeer>> dirty_;
 };
 
 }  // namespace imroom::server

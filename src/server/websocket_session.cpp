@@ -1,9 +1,13 @@
 #include "websocket_session.hpp"
 
-#include <boost/asio/dispatch.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/error.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <cerrno>
 
 #include "config.hpp"
 #include "log.hpp"
@@ -12,138 +16,387 @@
 
 namespace imroom::server {
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;    // one read: many frames at once under load
+constexpr int kReadsPerTurn = 4;                  // then other sockets get their turn
+constexpr std::size_t kWriteBatch = 64 * 1024;   // frames gathered into one write
+constexpr std::size_t kTlsChunk = 16 * 1024;     // one TLS record
+constexpr auto kCloseGrace = std::chrono::seconds(5);  // a closing socket that stays open this long is cut
+
+// Plain sockets share one read buffer per I/O thread: bytes are parsed (and handed to the hub) before the
+// next read, and only a partial frame is copied out, into the session's reader.
+char* sharedReadBuffer() {
+  thread_local std::unique_ptr<char[]> buffer(new char[kReadChunk]);
+  return buffer.get();
+}
+
+// The allocator for the wait that every idle socket keeps pending. Without one, Asio recycles the memory of
+// an earlier, larger operation (the HTTP read, ~600 bytes) for it; with one, the wait costs its own ~130.
+template <class T>
+struct ExactAllocator {
+  using value_type = T;
+  ExactAllocator() = default;
+  template <class U>
+  ExactAllocator(const ExactAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
+  template <class U>
+  bool operator==(const ExactAllocator<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator!=(const ExactAllocator<U>&) const noexcept { return false; }
+};
+
+}  // namespace
 
 template <class Stream>
 WebSocketSession<Stream>::WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config,
-                                   TokenClaims claims, std::string address)
-    : ws_(std::move(stream)), cutoff_(ws_.get_executor()), service_(service), config_(config), claims_(std::move(claims)),
-      address_(std::move(address)) {}
+                                           std::string address)
+    : stream_(std::move(stream)), service_(service), config_(config), address_(std::move(address)),
+      reader_(config.max_frame_bytes) {}
 
 template <class Stream>
 WebSocketSession<Stream>::~WebSocketSession() { finish(); }
 
 template <class Stream>
-void WebSocketSession<Stream>::run(beast::http::request<beast::http::string_body> req) {
-  beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = std::chrono::seconds(10);
-  // Beast pings after half the idle time and closes the socket if nothing arrives in the other half.
-  timeouts.idle_timeout = config_.idle_timeout;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(beast::http::field::server, std::string("imroom/") + kVersion);
-  }));
-  ws_.read_message_max(config_.max_frame_bytes);
-  ws_.auto_fragment(false);
-  ws_.async_accept(req, [self = this->shared_from_this()](boost::system::error_code ec) { self->onAccept(ec); });
+tcp::socket& WebSocketSession<Stream>::socket() {
+  if constexpr (kTls) {
+    return beast::get_lowest_layer(stream_).socket();
+  } else {
+    return stream_;
+  }
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::onAccept(boost::system::error_code ec) {
-  if (ec) return finish();
+void WebSocketSession<Stream>::run(const TokenClaims& claims, const std::string& accept_key, std::string_view early) {
+  user_ = claims.user;
+  boost::system::error_code ec;
+  if constexpr (kTls) {
+    beast::get_lowest_layer(stream_).expires_never();  // keep-alive is tick()'s job now
+  } else {
+    stream_.non_blocking(true, ec);  // reads happen when the socket says it has bytes
+  }
+  out_ = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+         accept_key + "\r\nServer: imroom/" + kVersion + "\r\n\r\n";
+  queued_bytes_ = out_.size();
   id_ = service_.attach(this->weak_from_this(), address_);
-  Hub::JoinOutcome outcome = service_.hub().join(id_, claims_.path, claims_.user, claims_.client);
+  service_.cork();  // the 101, "peers" and the others' "peer_connected" go out after the join, one write each
+  Hub::JoinOutcome outcome = service_.hub().join(id_, claims.path, claims.user, claims.client);
+  service_.uncork();
   if (config_.access_log) {
     const char* what = outcome == Hub::JoinOutcome::kJoined     ? "joined"
                        : outcome == Hub::JoinOutcome::kReplaced ? "rejoined (replaced its old socket)"
                        : outcome == Hub::JoinOutcome::kNameTaken ? "refused: name taken"
                                                                  : "refused: room full";
-    logLine(LogLevel::kInfo, address_ + " ws " + logSafe(claims_.user, 64) + "@" + logSafe(claims_.path, 140) + " " + what);
+    logLine(LogLevel::kInfo, address_ + " ws " + logSafe(claims.user, 64) + "@" + logSafe(claims.path, 140) + " " + what);
   }
-  doRead();
+  doWrite();  // the 101 and whatever the hub answered, in one write
+  if (!early.empty()) {
+    std::string copy(early);
+    onBytes(copy.data(), copy.size());
+  }
+  readNow();
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::doRead() {
-  ws_.async_read(buffer_, [self = this->shared_from_this()](auto ec, std::size_t n) { self->onRead(ec, n); });
-}
-
-template <class Stream>
-void WebSocketSession<Stream>::onRead(boost::system::error_code ec, std::size_t) {
-  if (ec) {
-    // closed by the peer, timed out, too big (Beast has already sent close 1009), or reset: leave the room.
-    if (ec == websocket::error::message_too_big) {
-      logLine(LogLevel::kWarn, address_ + " ws frame over " + std::to_string(config_.max_frame_bytes) + " bytes: closed");
+void WebSocketSession<Stream>::readNow() {
+  if (shut_) return;
+  if constexpr (kTls) {
+    if (!tls_in_) tls_in_.reset(new char[kTlsChunk]);
+    stream_.async_read_some(net::buffer(tls_in_.get(), kTlsChunk),
+                            [self = this->shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec == net::error::eof && !self->shut_) {
+                                // The client's close_notify: answer with ours, then close.
+                                return self->stream_.async_shutdown(
+                                    [self](boost::system::error_code) { self->shut(); });
+                              }
+                              if (ec) return self->shut();  // reset, or cut by us
+                              self->heard_ = true;
+                              self->service_.cork();
+                              self->onBytes(self->tls_in_.get(), n);
+                              self->service_.uncork();
+                              self->readNow();
+                            });
+  } else {
+    char* buffer = sharedReadBuffer();
+    for (int i = 0; i < kReadsPerTurn; ++i) {
+      boost::system::error_code ec;
+      std::size_t n = stream_.read_some(net::buffer(buffer, kReadChunk), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) return waitRead();
+      if (ec) return shut();  // eof or reset: the client is gone
+      heard_ = true;
+      service_.cork();  // the frames of this read, relayed, leave in one write per recipient
+      onBytes(buffer, n);
+      service_.uncork();
+      if (shut_) return;
+      if (n < kReadChunk) return waitRead();  // drained: the next bytes wake the wait
     }
-    return finish();
+    // Still more: let other sockets run first.
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->readNow(); });
   }
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::waitRead() {
+  if constexpr (!kTls) {
+    stream_.async_wait(tcp::socket::wait_read,
+                       net::bind_allocator(ExactAllocator<void>(),
+                                           [self = this->shared_from_this()](boost::system::error_code ec) {
+                                             if (ec) return self->shut();
+                                             self->readNow();
+                                           }));
+  }
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onBytes(char* data, std::size_t size) {
+  // After the client's close frame (or a protocol error) the reader is done: what follows is drained unread.
+  if (!reader_.done()) reader_.feed(data, size, *this);
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onText(std::string_view message) {
+  if (!closing_) service_.hub().receive(id_, message);
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onBinary(std::string_view) {
+  if (!closing_) service_.hub().receiveBinary(id_);
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onPing(std::string_view payload) {
+  queueControl(ws::Opcode::kPong, std::string(payload));
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onClose(std::uint16_t code, std::string_view) {
+  peer_closed_ = true;
   if (!closing_) {
-    if (ws_.got_text()) {
-      auto data = buffer_.cdata();
-      service_.hub().receive(id_, std::string_view(static_cast<const char*>(data.data()), data.size()));
-    } else {
-      service_.hub().receiveBinary(id_);
-    }
+    // The client closes: answer with its code (RFC 6455 §5.5.1) and leave the room.
+    bool echo = code >= 1000 && code < 5000 && code != ws::close_code::kNoStatus && code != 1006 && code != 1015;
+    beginClose(echo ? code : ws::close_code::kNormal, "");
+    finish();
+  } else if (close_sent_ && !writing_) {
+    halfClose();
   }
-  buffer_.consume(buffer_.size());
-  doRead();
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onError(std::uint16_t code, std::string_view reason) {
+  logLine(code == ws::close_code::kTooBig ? LogLevel::kWarn : LogLevel::kInfo,
+          address_ + " ws " + logSafe(user_, 64) + ": " + std::string(reason) + ": closed");
+  peer_closed_ = true;  // no answer is expected from a client that broke the protocol
+  beginClose(code, reason);
+  finish();
 }
 
 template <class Stream>
 void WebSocketSession<Stream>::enqueue(SharedText text) {
-  if (closing_ || closed_) return;
+  if (closing_ || shut_) return;
   queued_bytes_ += text->size();
   if (queued_bytes_ > config_.max_queued_bytes) {
-    logLine(LogLevel::kWarn, address_ + " ws " + logSafe(claims_.user, 64) + " does not read its frames: closed");
-    // Drop what is queued (not the write in flight) and close; cut the socket if even that cannot go out.
-    while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
+    logLine(LogLevel::kWarn, address_ + " ws " + logSafe(user_, 64) + " does not read its frames: closed");
+    // Drop what is queued (not the write in flight) and close; tick() cuts the socket if even that cannot go out.
+    std::vector<Outgoing>().swap(queue_);
+    queued_bytes_ = out_.size();
     closeAfterFlush(CloseCode::kInternal, "slow reader");
-    // Its socket buffer is full, so even the close frame may never go out: cut it after a grace period.
-    cutoff_.expires_after(std::chrono::seconds(5));
-    cutoff_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
-      if (!ec) beast::get_lowest_layer(self->ws_).close();
-    });
-    finish();  // out of the room now, not when the socket finally gives up
+    // Out of the room now, not when the socket finally gives up; posted because this runs inside a hub call.
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->finish(); });
     return;
   }
-  queue_.push_back(std::move(text));
-  if (!writing_) doWrite();
+  queue_.push_back({std::move(text), ws::Opcode::kText});
+  schedule();
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::queueControl(ws::Opcode op, std::string payload) {
+  if (close_sent_ || shut_) return;
+  queued_bytes_ += payload.size();
+  queue_.push_back({std::make_shared<const std::string>(std::move(payload)), op});
+  schedule();
 }
 
 template <class Stream>
 void WebSocketSession<Stream>::closeAfterFlush(CloseCode code, std::string reason) {
-  if (closing_) return;
-  closing_ = true;
-  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-  if (!writing_) doWrite();
+  beginClose(static_cast<std::uint16_t>(code), reason);
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::doWrite() {
-  if (closed_) return;
-  if (queue_.empty()) {
-    if (closing_) doClose();
+void WebSocketSession<Stream>::beginClose(std::uint16_t code, std::string_view reason) {
+  if (closing_ || shut_) return;
+  closing_ = true;
+  close_frame_ = std::make_unique<std::string>();
+  ws::appendClose(*close_frame_, code, reason);
+  since_ = std::chrono::steady_clock::now();
+  schedule();
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::schedule() {
+  if (writing_ || shut_ || broken_) return;
+  if (service_.corked()) {
+    if (!dirty_) {
+      dirty_ = true;
+      service_.defer(this->shared_from_this());
+    }
     return;
   }
-  writing_ = true;
-  ws_.text(true);
-  ws_.async_write(net::buffer(*queue_.front()),
-                  [self = this->shared_from_this()](auto ec, std::size_t n) { self->onWrite(ec, n); });
-}
-
-template <class Stream>
-void WebSocketSession<Stream>::onWrite(boost::system::error_code ec, std::size_t) {
-  writing_ = false;
-  if (ec) {
-    closed_ = true;
-    return finish();
-  }
-  queued_bytes_ -= queue_.front()->size();
-  queue_.pop_front();
   doWrite();
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::doClose() {
-  closed_ = true;
-  writing_ = true;
-  ws_.async_close(close_reason_, [self = this->shared_from_this()](boost::system::error_code) {
-    self->writing_ = false;
-    self->finish();  // the read loop ends with `closed` once the peer answers
-  });
+void WebSocketSession<Stream>::flush() {
+  dirty_ = false;
+  doWrite();
+}
+
+// Gathers what is left of an earlier write (or the 101), the queued frames and, once they are all out, the
+// close frame, and offers them to the socket in one sendmsg. Whatever it does not take at once is copied
+// into out_ and written asynchronously. TLS: always asynchronously.
+template <class Stream>
+void WebSocketSession<Stream>::doWrite() {
+  constexpr std::size_t kGather = 32;  // frames per system call
+  while (!writing_ && !shut_ && !broken_) {
+    std::array<char, kGather * 10> headers;
+    std::array<iovec, kGather * 2 + 2> iov;
+    std::size_t count = 0, header_used = 0, total = 0, taken = 0, payload = 0;
+    auto add = [&](const char* data, std::size_t size) {
+      if (size == 0) return;
+      iov[count++] = iovec{const_cast<char*>(data), size};
+      total += size;
+    };
+    add(out_.data(), out_.size());
+    while (taken < queue_.size() && taken < kGather && total < kWriteBatch) {
+      const Outgoing& frame = queue_[taken++];
+      std::size_t size = ws::writeHeader(headers.data() + header_used, frame.op, frame.text->size());
+      add(headers.data() + header_used, size);
+      header_used += size;
+      add(frame.text->data(), frame.text->size());
+      payload += frame.text->size();
+    }
+    bool with_close = close_frame_ && !close_sent_ && taken == queue_.size();
+    if (with_close) add(close_frame_->data(), close_frame_->size());
+    if (total == 0) return;
+    std::size_t written = 0;
+    if constexpr (!kTls) {
+      msghdr msg{};
+      msg.msg_iov = iov.data();
+      msg.msg_iovlen = count;
+      ssize_t n = ::sendmsg(stream_.native_handle(), &msg, MSG_NOSIGNAL);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        // Reset or broken pipe. Not shut() here: this may run inside a hub call (a broadcast), which must not
+        // see a member leave under it.
+        broken_ = true;
+        net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->shut(); });
+        return;
+      }
+      written = n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    std::string rest;
+    if (written < total) {
+      rest.reserve(total - written);
+      std::size_t skip = written;
+      for (std::size_t i = 0; i < count; ++i) {
+        std::size_t size = iov[i].iov_len;
+        if (skip >= size) {
+          skip -= size;
+          continue;
+        }
+        rest.append(static_cast<const char*>(iov[i].iov_base) + skip, size - skip);
+        skip = 0;
+      }
+    }
+    queued_bytes_ = queued_bytes_ - payload - out_.size() + rest.size();
+    if (taken == queue_.size()) {
+      std::vector<Outgoing>().swap(queue_);  // an idle socket holds no queue
+    } else {
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
+    }
+    if (with_close) {
+      close_frame_.reset();
+      close_sent_ = true;
+    }
+    if (rest.empty()) {
+      std::string().swap(out_);  // (a move from an empty string would keep out_'s buffer)
+    } else {
+      out_ = std::move(rest);
+    }
+    if (!out_.empty()) {
+      writing_ = true;
+      net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](boost::system::error_code ec,
+                                                                                    std::size_t) { self->onWrite(ec); });
+      return;
+    }
+    if (close_sent_ && queue_.empty()) {
+      // Our close frame is out. Once the client's has come too, send FIN and drain until its FIN (closing with
+      // unread bytes would reset the connection and could destroy the close frame before the client reads it).
+      if (peer_closed_) halfClose();
+      return;
+    }
+  }
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::onWrite(boost::system::error_code ec) {
+  writing_ = false;
+  if (ec) return shut();
+  queued_bytes_ -= out_.size();
+  std::string().swap(out_);
+  if (close_sent_ && queue_.empty()) {
+    if (peer_closed_) halfClose();
+    return;
+  }
+  doWrite();
+}
+
+// Both close frames have been exchanged. Plain: FIN now, the read loop drains until the client's FIN. TLS: the
+// client ends TLS (close_notify), which the read loop answers before closing.
+template <class Stream>
+void WebSocketSession<Stream>::halfClose() {
+  if constexpr (!kTls) {
+    boost::system::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::tick(std::chrono::steady_clock::time_point now) {
+  if (shut_) return;
+  if (closing_) {
+    if (now - since_ >= kCloseGrace) shut();
+    return;
+  }
+  if (heard_) {
+    heard_ = false;
+    pinged_ = false;
+    since_ = now;
+    return;
+  }
+  auto quiet = now - since_;
+  if (quiet >= config_.idle_timeout) {
+    if (config_.access_log) {
+      logLine(LogLevel::kInfo, address_ + " ws " + logSafe(user_, 64) + " silent for " +
+                                   std::to_string(config_.idle_timeout.count()) + " s: dropped");
+    }
+    return shut();
+  }
+  if (quiet * 2 >= config_.idle_timeout && !pinged_) {
+    pinged_ = true;
+    queueControl(ws::Opcode::kPing, "");
+  }
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::shut() {
+  if (shut_) return;
+  shut_ = true;
+  boost::system::error_code ignored;
+  socket().close(ignored);  // pending reads and writes end with operation_aborted
+  finish();
 }
 
 template <class Stream>
@@ -155,7 +408,7 @@ void WebSocketSession<Stream>::finish() {
   service_.detach(id);
 }
 
-template class WebSocketSession<beast::tcp_stream>;
+template class WebSocketSession<tcp::socket>;
 template class WebSocketSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace imroom::server

@@ -1,19 +1,25 @@
-// One signaling WebSocket (/v2/<token>): accepts the upgrade, joins the hub, reads frames into it, and writes
-// the hub's frames out through a bounded queue with one write in flight. A reader too slow to keep up is
-// closed (1011) rather than allowed to grow memory or stall its room. Never throws.
+// One signaling WebSocket (/v2/<token>) after the HTTP session has checked the upgrade (token, origin,
+// limits): answers 101, joins the hub, reads frames into it, and writes the hub's frames out through a bounded
+// queue — every queued frame in one write, one write in flight. A reader too slow to keep up is closed (1011)
+// rather than allowed to grow memory or stall its room. Keep-alive is driven by SignalingService::tick (one
+// timer for all sockets): a socket silent for half the idle timeout is pinged, one silent for all of it is
+// dropped. Never throws.
+//
+// Frames are read and written by ws_protocol (RFC 6455), not Beast's websocket::stream: an idle socket here
+// holds its socket, a few flags and nothing else (see ws_protocol.hpp).
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/websocket/stream.hpp>
-#include <deque>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "hub.hpp"
 #include "token.hpp"
+#include "ws_protocol.hpp"
 
 namespace imroom::server {
 
@@ -26,45 +32,81 @@ class WebSocketPeer {
   virtual ~WebSocketPeer() = default;
   virtual void enqueue(SharedText text) = 0;
   virtual void closeAfterFlush(CloseCode code, std::string reason) = 0;
+  // Keep-alive and deadlines, called about once a second.
+  virtual void tick(std::chrono::steady_clock::time_point now) = 0;
+  // Writes what was queued while the service was corked (SignalingService::cork).
+  virtual void flush() = 0;
 };
 
-// Stream: beast::tcp_stream (ws) or beast::ssl_stream<beast::tcp_stream> (wss); both instantiated in the .cpp.
+// Stream: a plain tcp::socket (ws) or beast::ssl_stream<beast::tcp_stream> (wss); both instantiated in the .cpp.
 template <class Stream>
-class WebSocketSession : public WebSocketPeer, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+class WebSocketSession : public WebSocketPeer,
+                         public ws::FrameSink,
+                         public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config, TokenClaims claims,
-                   std::string address);
+  WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config, std::string address);
   ~WebSocketSession() override;
 
-  // Completes the upgrade for `req` (already checked: token, origin, limits), then joins the hub.
-  void run(boost::beast::http::request<boost::beast::http::string_body> req);
+  // Sends the 101 answer (accept key already computed), joins the hub as `claims` say and starts reading;
+  // `early` is what the HTTP session had already read past the request.
+  void run(const TokenClaims& claims, const std::string& accept_key, std::string_view early);
 
   void enqueue(SharedText text) override;
   void closeAfterFlush(CloseCode code, std::string reason) override;
+  void tick(std::chrono::steady_clock::time_point now) override;
+  void flush() override;
+
+  // ws::FrameSink
+  void onText(std::string_view message) override;
+  void onBinary(std::string_view message) override;
+  void onPing(std::string_view payload) override;
+  void onPong() override {}
+  void onClose(std::uint16_t code, std::string_view reason) override;
+  void onError(std::uint16_t code, std::string_view reason) override;
 
  private:
-  void onAccept(boost::system::error_code ec);
-  void doRead();
-  void onRead(boost::system::error_code ec, std::size_t bytes);
-  void doWrite();
-  void onWrite(boost::system::error_code ec, std::size_t bytes);
-  void doClose();
-  void finish();
+  static constexpr bool kTls = !std::is_same_v<Stream, boost::asio::ip::tcp::socket>;
+  struct Outgoing {
+    SharedText text;
+    ws::Opcode op;
+  };
 
-  boost::beast::websocket::stream<Stream> ws_;
-  boost::asio::steady_timer cutoff_;  // hard close for a reader that cannot even take the close frame
-  boost::beast::flat_buffer buffer_;
+  boost::asio::ip::tcp::socket& socket();
+  void readNow();   // reads what the socket has, then waits for more
+  void waitRead();
+  void onBytes(char* data, std::size_t size);
+  void queueControl(ws::Opcode op, std::string payload);
+  void beginClose(std::uint16_t code, std::string_view reason);
+  void schedule();  // writes now, or when the service uncorks
+  void doWrite();
+  void onWrite(boost::system::error_code ec);
+  void halfClose();
+  void shut();     // closes the socket now
+  void finish();   // leaves the hub (once)
+
+  Stream stream_;
   SignalingService& service_;
   const ServerConfig& config_;
-  TokenClaims claims_;
+  std::string user_;     // for the log
   std::string address_;
+  ws::FrameReader reader_;
   ConnId id_ = 0;
-  std::deque<SharedText> queue_;
-  std::size_t queued_bytes_ = 0;
+  std::vector<Outgoing> queue_;   // frames waiting for the next write
+  std::string out_;               // bytes the socket did not take at once: the write in flight (or the 101)
+  std::unique_ptr<char[]> tls_in_;  // TLS only: the buffer of the read in flight
+  std::size_t queued_bytes_ = 0;  // payloads in queue_ + out_
+  // Open: when tick() last saw bytes arrive. Closing: when the close began.
+  std::chrono::steady_clock::time_point since_{};
+  std::unique_ptr<std::string> close_frame_;  // written once the queue is empty
+  bool heard_ = true;          // bytes arrived since the last tick
+  bool pinged_ = false;        // a keep-alive ping is out
   bool writing_ = false;
-  bool closing_ = false;  // a close was requested: no more reads are handed to the hub
-  bool closed_ = false;   // the close frame was sent (or the socket is dead)
-  boost::beast::websocket::close_reason close_reason_;
+  bool dirty_ = false;         // waiting in the service's list for uncork
+  bool closing_ = false;       // a close was requested: nothing more to or from the hub
+  bool close_sent_ = false;    // our close frame is queued or written
+  bool peer_closed_ = false;   // the client's close frame arrived (or it broke the protocol)
+  bool shut_ = false;          // the socket is closed
+  bool broken_ = false;        // a write failed: the socket is about to be closed
 };
 
 }  // namespace imroom::server

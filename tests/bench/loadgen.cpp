@@ -9,10 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/asio/write.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,8 +26,6 @@
 
 #include "token.hpp"
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -81,10 +76,13 @@ struct Stats {
   int errors = 0;
 };
 
+// A raw WebSocket client (RFC 6455, client side): the generator must cost less than the servers it drives, so it
+// reads whatever the socket has, handles every frame in it, and sends all the answers in one write — as a browser's
+// event loop and socket write queue would — instead of a system call per frame.
 class Client : public std::enable_shared_from_this<Client> {
  public:
   Client(net::io_context& ioc, const Options& o, Stats& stats, std::string user, std::string room)
-      : ws_(ioc), o_(o), stats_(stats), user_(std::move(user)), room_(std::move(room)) {}
+      : user_(std::move(user)), room_(std::move(room)), socket_(ioc), o_(o), stats_(stats) {}
 
   std::string user_, room_;
   std::string peer_;            // partner in the relay phase ("" = idle)
@@ -92,25 +90,57 @@ class Client : public std::enable_shared_from_this<Client> {
 
   void connect(std::function<void()> done) {
     done_ = std::move(done);
-    beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), o_.port),
-                                               [self = shared_from_this()](auto ec) { self->onConnect(ec); });
+    socket_.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), o_.port),
+                          [self = shared_from_this()](auto ec) { self->onConnect(ec); });
   }
 
+  // Queues a directed message to the partner; it leaves with the next write.
   void send(std::int64_t seq) {
     std::string payload = R"({"msg":{"type":"candidate","candidate":"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host","sdpMid":"0","sdpMLineIndex":0},"seq":)" +
                           std::to_string(seq) + R"(,"ts":)" + std::to_string(nowNs()) + "}";
     std::string frame = o_.target == "imroom"
                             ? R"({"t":"u","m":{"o":"message","t":")" + peer_ + R"("},"p":)" + payload + "}"
                             : R"({"type":"CANDIDATE","dst":")" + peer_ + R"(","payload":)" + payload + "}";
-    queue_.push_back(std::move(frame));
-    if (queue_.size() == 1) doWrite();
+    appendMasked(0x1, frame);
+  }
+
+  void flush() {
+    if (writing_ || pending_.empty()) return;
+    writing_ = true;
+    sending_.swap(pending_);
+    net::async_write(socket_, net::buffer(sending_), [self = shared_from_this()](auto ec, std::size_t) {
+      self->writing_ = false;
+      self->sending_.clear();
+      if (ec) return;
+      self->flush();
+    });
   }
 
  private:
+  void appendMasked(unsigned opcode, std::string_view payload) {
+    pending_ += static_cast<char>(0x80 | opcode);
+    std::size_t n = payload.size();
+    if (n < 126) {
+      pending_ += static_cast<char>(0x80 | n);
+    } else if (n <= 0xFFFF) {
+      pending_ += static_cast<char>(0x80 | 126);
+      pending_ += static_cast<char>(n >> 8);
+      pending_ += static_cast<char>(n & 0xFF);
+    } else {
+      pending_ += static_cast<char>(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) pending_ += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xFF);
+    }
+    pending_.append(mask_, 4);
+    std::size_t at = pending_.size();
+    pending_.append(payload);
+    for (std::size_t i = 0; i < n; ++i) pending_[at + i] = static_cast<char>(pending_[at + i] ^ mask_[i & 3]);
+  }
+
   void onConnect(boost::system::error_code ec) {
     if (ec) return fail();
     boost::system::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+    socket_.set_option(tcp::no_delay(true), ignored);
+    for (int i = 0; i < 4; ++i) mask_[i] = static_cast<char>(std::rand() & 0xFF);
     std::string target;
     if (o_.target == "imroom") {
       imroom::server::TokenSigner signer(o_.secret);
@@ -118,10 +148,11 @@ class Client : public std::enable_shared_from_this<Client> {
     } else {
       target = "/peerjs?key=peerjs&id=" + user_ + "&token=t" + user_;
     }
-    ws_.async_handshake("127.0.0.1", target, [self = shared_from_this()](auto ec2) {
-      if (ec2) return self->fail();
-      self->doRead();
-    });
+    pending_ = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(o_.port) +
+               "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+               "Sec-WebSocket-Version: 13\r\n\r\n";
+    flush();
+    doRead();
   }
 
   void fail() {
@@ -131,15 +162,59 @@ class Client : public std::enable_shared_from_this<Client> {
   }
 
   void doRead() {
-    ws_.async_read(buffer_, [self = shared_from_this()](auto ec, std::size_t) { self->onRead(ec); });
+    std::size_t at = in_.size();
+    in_.resize(at + 8192);
+    socket_.async_read_some(net::buffer(in_.data() + at, 8192), [self = shared_from_this(), at](auto ec, std::size_t n) {
+      self->in_.resize(at + n);
+      if (ec) {
+        if (!self->open) self->fail();
+        return;
+      }
+      self->onBytes();
+    });
   }
 
-  void onRead(boost::system::error_code ec) {
-    if (ec) {
-      if (!open) fail();
-      return;
+  void onBytes() {
+    std::size_t pos = 0;
+    if (!upgraded_) {
+      auto end = in_.find("\r\n\r\n");
+      if (end == std::string::npos) return doRead();
+      if (in_.compare(0, 12, "HTTP/1.1 101") != 0) return fail();
+      upgraded_ = true;
+      pos = end + 4;
     }
-    std::string_view text(static_cast<const char*>(buffer_.cdata().data()), buffer_.size());
+    while (in_.size() - pos >= 2) {
+      auto b0 = static_cast<unsigned char>(in_[pos]), b1 = static_cast<unsigned char>(in_[pos + 1]);
+      std::size_t header = 2;
+      std::uint64_t n = b1 & 0x7F;
+      if (n == 126) {
+        if (in_.size() - pos < 4) break;
+        n = (static_cast<unsigned char>(in_[pos + 2]) << 8) | static_cast<unsigned char>(in_[pos + 3]);
+        header = 4;
+      } else if (n == 127) {
+        if (in_.size() - pos < 10) break;
+        n = 0;
+        for (int i = 0; i < 8; ++i) n = (n << 8) | static_cast<unsigned char>(in_[pos + 2 + i]);
+        header = 10;
+      }
+      if (in_.size() - pos - header < n) break;
+      std::string_view payload(in_.data() + pos + header, n);
+      pos += header + n;
+      unsigned op = b0 & 0x0F;
+      if (op == 0x9) {
+        appendMasked(0xA, payload);  // pong
+      } else if (op == 0x8) {
+        return;  // closed by the server
+      } else if (op == 0x1) {
+        onText(payload);
+      }
+    }
+    in_.erase(0, pos);
+    flush();
+    doRead();
+  }
+
+  void onText(std::string_view text) {
     if (!open && (text.find("\"peers\"") != std::string_view::npos || text.find("\"OPEN\"") != std::string_view::npos)) {
       open = true;
       if (done_) std::exchange(done_, nullptr)();
@@ -153,23 +228,14 @@ class Client : public std::enable_shared_from_this<Client> {
       }
       send(seq + 1);  // answer: keeps the window full
     }
-    buffer_.consume(buffer_.size());
-    doRead();
   }
 
-  void doWrite() {
-    ws_.async_write(net::buffer(queue_.front()), [self = shared_from_this()](auto ec, std::size_t) {
-      if (ec) return;
-      self->queue_.pop_front();
-      if (!self->queue_.empty()) self->doWrite();
-    });
-  }
-
-  websocket::stream<beast::tcp_stream> ws_;
+  tcp::socket socket_;
   const Options& o_;
   Stats& stats_;
-  beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::string in_, pending_, sending_;
+  char mask_[4] = {};
+  bool upgraded_ = false, writing_ = false;
   std::function<void()> done_;
 };
 
@@ -228,6 +294,7 @@ int main(int argc, char** argv) {
   }
   for (int i = 0; i < pairs; ++i) {
     for (int w = 0; w < o.window; ++w) clients[i]->send(0);
+    clients[i]->flush();
   }
   runFor(ioc, 1.0);  // warm-up
   stats.measuring = true;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/write.hpp>
+#include <sys/socket.h>
 #include <thread>
 
 #include "token.hpp"
@@ -175,7 +176,8 @@ INSTANTIATE_TEST_SUITE_P(
               },
               "rate_limited"},
         Abuse{"BarePingStorm", [](WsClient& c) { for (int i = 0; i < 3000; ++i) c.send("ping"); }, ""},
-        Abuse{"OverTheSizeLimit", [](WsClient& c) { c.send(messageTo("dan", "\"" + kBig + "\"")); }, "", 1009}),
+        Abuse{"OverTheSizeLimit", [](WsClient& c) { c.send(messageTo("dan", "\"" + kBig + "\"")); }, "", 1009},
+        Abuse{"NotUtf8", [](WsClient& c) { c.send(messageTo("dan", "\"\xff\xfe\"")); }, "", 1007}),
     [](const ::testing::TestParamInfo<Abuse>& tp) { return tp.param.name; });
 
 TEST_F(Signaling, FloodedSenderRecoversAfterAPause) {
@@ -206,6 +208,47 @@ TEST_F(Signaling, TokensThatAreForgedExpiredOrMalformedAreRefusedBeforeTheUpgrad
     EXPECT_EQ(c.connect(server_->port(), k.target), k.status) << k.target;
     EXPECT_NE(c.refusalBody().find(k.reason), std::string::npos) << c.refusalBody();
   }
+}
+
+// Raw bytes on a socket: for what no well-behaved client library would send.
+std::string rawExchange(unsigned short port, const std::string& bytes) {
+  net::io_context ioc;
+  tcp::socket s(ioc);
+  s.connect({net::ip::make_address("127.0.0.1"), port});
+  net::write(s, net::buffer(bytes));
+  timeval limit{3, 0};  // the server closes the socket when it has answered; never wait longer than this
+  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  std::string got;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+TEST_F(Signaling, TheUpgradeIsCheckedAndAnsweredByTheRfc) {
+  std::string request = "GET /v2/" + token("a", "ann") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  std::string v8 = rawExchange(server_->port(), request + "Sec-WebSocket-Version: 8\r\n\r\n");
+  EXPECT_EQ(v8.rfind("HTTP/1.1 426", 0), 0u) << v8;
+  EXPECT_NE(v8.find("Sec-WebSocket-Version: 13"), std::string::npos);
+  std::string badkey = rawExchange(server_->port(), "GET /v2/" + token("a", "ann") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  EXPECT_EQ(badkey.rfind("HTTP/1.1 400", 0), 0u) << badkey;
+  EXPECT_NE(badkey.find("bad_websocket_key"), std::string::npos);
+  // A good upgrade followed at once by an unmasked frame: 101 with the RFC's accept key, the room's "peers",
+  // then a close frame 1002.
+  std::string got = rawExchange(server_->port(), request + "Sec-WebSocket-Version: 13\r\n\r\n" +
+                                                     std::string("\x81\x02hi", 4));
+  ASSERT_EQ(got.rfind("HTTP/1.1 101", 0), 0u) << got;
+  EXPECT_NE(got.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), std::string::npos);
+  EXPECT_NE(got.find("\"peers\""), std::string::npos);
+  auto close = got.find("\x88");
+  ASSERT_NE(close, std::string::npos) << "no close frame";
+  ASSERT_GT(got.size(), close + 3);
+  EXPECT_EQ((static_cast<unsigned char>(got[close + 2]) << 8) | static_cast<unsigned char>(got[close + 3]), 1002);
 }
 
 TEST_F(Signaling, OriginsAreChecked) {
@@ -322,6 +365,13 @@ TEST_F(SignalingTimeouts, ASilentSocketIsDroppedAndTheRoomIsTold) {
   ASSERT_TRUE(left) << "the silent socket was never dropped";
   EXPECT_EQ((*left)["p"], "ann");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  // bob has sent nothing either, but his client reads and so answers the pings: he stays, well past the timeout.
+  bob->setTimeout(3000);
+  EXPECT_FALSE(bob->recvOp("message"));
+  ASSERT_TRUE(bob->send(messageTo("nobody", "1")));
+  auto err = bob->recvOp("error");
+  ASSERT_TRUE(err) << "bob was dropped: " << bob->lastError().message();
+  EXPECT_EQ((*err)["p"]["code"], "unknown_recipient");
 }
 
 class SignalingSlowReader : public Signaling {
