@@ -11,6 +11,7 @@ using nlohmann::json;
 
 struct Hub::Member {
   ConnId id;
+  Room* room;  // owned by rooms_, which keeps it while it has members
   std::string path, user, client;
   std::string from;  // "/<path>/<user>", stamped on everything this member sends
   std::string from_json;  // the same as a JSON string literal, for the fast relay path
@@ -20,7 +21,7 @@ struct Hub::Member {
 };
 
 struct Hub::Room {
-  std::map<std::string, ConnId> users;  // sorted: "peers" lists users in a stable order
+  std::map<std::string, ConnId, std::less<>> users;  // sorted: "peers" lists users in a stable order
 };
 
 Hub::Hub(HubOutput& out, HubLimits limits, Clock clock) : out_(out), limits_(limits), clock_(std::move(clock)) {}
@@ -71,7 +72,7 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   std::string from = "/" + path + "/" + user;
   std::string from_json = json(from).dump();
   auto member = std::make_unique<Member>(
-      Member{id, path, user, client, std::move(from), std::move(from_json), limits_.frames_per_second * 2, now});
+      Member{id, &room, path, user, client, std::move(from), std::move(from_json), limits_.frames_per_second * 2, now});
   room.users[user] = id;
   members_[id] = std::move(member);
 
@@ -154,12 +155,10 @@ void Hub::receive(ConnId id, std::string_view text) {
 void Hub::relay(Member& from, std::string_view text) {
   // Fast path: a plain "message" frame is checked and re-stamped without building a DOM.
   if (auto env = core::scanFrame(text); env && env->op == "message") {
-    auto room_it = rooms_.find(from.path);
-    if (room_it == rooms_.end()) return;
-    const Room& room = *room_it->second;
+    const Room& room = *from.room;
     ConnId target = 0;
     if (env->has_to) {
-      auto found = room.users.find(std::string(env->to));
+      auto found = room.users.find(env->to);
       if (found == room.users.end()) {
         return reject(from.id, &from, "unknown_recipient", std::string(env->to.substr(0, 64)) + " is not in this room");
       }
@@ -193,9 +192,7 @@ void Hub::relay(Member& from, std::string_view text) {
   }
   if (frame.op != "message") return reject(from.id, &from, "unknown_op", "unknown operation \"" + frame.op.substr(0, 64) + "\"");
   frame.from = from.from;  // the server, not the client, says who is speaking
-  auto room_it = rooms_.find(from.path);
-  if (room_it == rooms_.end()) return;  // cannot happen: a member's room exists while it has members
-  const Room& room = *room_it->second;
+  const Room& room = *from.room;
   if (frame.to) {
     auto target = room.users.find(*frame.to);
     if (target == room.users.end()) {

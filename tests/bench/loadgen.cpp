@@ -3,8 +3,9 @@
 // then relays directed messages between pairs (each pair keeps a window of messages in flight, every delivery
 // answered by the next send) and reports delivered messages/s and one-way latency p50/p99. Prints one JSON line.
 //
-//   loadgen --target imroom|peerjs --port P --server-pid PID --conns N --rooms R --pairs K --window W
+//   loadgen --target imroom|peerjs --port P --server-pid PID --conns N --rooms R --pairs K --windows W1,W2,...
 //           --seconds S [--secret S]
+// Each window size is one measured phase on the same connections.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -36,7 +37,8 @@ struct Options {
   std::string target = "imroom";
   unsigned short port = 0;
   int server_pid = 0;
-  int conns = 1000, rooms = 100, pairs = 100, window = 8;
+  int conns = 1000, rooms = 100, pairs = 100;
+  std::vector<int> windows = {8};
   double seconds = 5;
   std::string secret = "bench-secret";
 };
@@ -73,6 +75,7 @@ struct Stats {
   std::vector<double> latencies_us;
   std::uint64_t delivered = 0;
   bool measuring = false;
+  bool answering = true;
   int errors = 0;
 };
 
@@ -226,7 +229,7 @@ class Client : public std::enable_shared_from_this<Client> {
         ++stats_.delivered;
         stats_.latencies_us.push_back((nowNs() - sent) / 1000.0);
       }
-      send(seq + 1);  // answer: keeps the window full
+      if (stats_.answering) send(seq + 1);  // answer: keeps the window full
     }
   }
 
@@ -259,7 +262,14 @@ int main(int argc, char** argv) {
     else if (k == "--conns") o.conns = std::atoi(v.c_str());
     else if (k == "--rooms") o.rooms = std::atoi(v.c_str());
     else if (k == "--pairs") o.pairs = std::atoi(v.c_str());
-    else if (k == "--window") o.window = std::atoi(v.c_str());
+    else if (k == "--windows") {
+      o.windows.clear();
+      for (std::size_t at = 0; at < v.size();) {
+        std::size_t comma = v.find(',', at);
+        o.windows.push_back(std::atoi(v.substr(at, comma - at).c_str()));
+        at = comma == std::string::npos ? v.size() : comma + 1;
+      }
+    }
     else if (k == "--seconds") o.seconds = std::atof(v.c_str());
     else if (k == "--secret") o.secret = v;
   }
@@ -292,27 +302,38 @@ int main(int argc, char** argv) {
     clients[i]->peer_ = clients[i + o.rooms]->user_;
     clients[i + o.rooms]->peer_ = clients[i]->user_;
   }
-  for (int i = 0; i < pairs; ++i) {
-    for (int w = 0; w < o.window; ++w) clients[i]->send(0);
-    clients[i]->flush();
-  }
-  runFor(ioc, 1.0);  // warm-up
-  stats.measuring = true;
-  auto m0 = Clock::now();
-  double cpu0 = cpuSeconds(o.server_pid);
-  runFor(ioc, o.seconds);
-  double measured = std::chrono::duration<double>(Clock::now() - m0).count();
-  double server_cpu = (cpuSeconds(o.server_pid) - cpu0) / measured;
-  stats.measuring = false;
+  // One measured phase per window size: the pairs start `window` messages each way, every delivery is answered.
+  std::string phases;
+  for (int window : o.windows) {
+    stats.answering = true;
+    for (int i = 0; i < pairs; ++i) {
+      for (int w = 0; w < window; ++w) clients[i]->send(0);
+      clients[i]->flush();
+    }
+    runFor(ioc, 1.0);  // warm-up
+    stats.latencies_us.clear();
+    stats.delivered = 0;
+    stats.measuring = true;
+    auto m0 = Clock::now();
+    double cpu0 = cpuSeconds(o.server_pid);
+    runFor(ioc, o.seconds);
+    double measured = std::chrono::duration<double>(Clock::now() - m0).count();
+    double server_cpu = (cpuSeconds(o.server_pid) - cpu0) / measured;
+    stats.measuring = false;
+    stats.answering = false;  // let the messages in flight land before the next phase
+    runFor(ioc, 1.0);
 
-  auto& lat = stats.latencies_us;
-  std::sort(lat.begin(), lat.end());
-  auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))]; };
+    auto& lat = stats.latencies_us;
+    std::sort(lat.begin(), lat.end());
+    auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))]; };
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%s{\"window\":%d,\"msgs_per_s\":%.0f,\"p50_us\":%.0f,\"p99_us\":%.0f,\"server_cpu\":%.2f}",
+                  phases.empty() ? "" : ",", window, stats.delivered / measured, pct(0.5), pct(0.99), server_cpu);
+    phases += buf;
+  }
   std::printf("{\"target\":\"%s\",\"conns\":%d,\"open\":%d,\"connect_s\":%.2f,\"rss_before_kib\":%ld,"
-              "\"rss_after_kib\":%ld,\"bytes_per_conn\":%.0f,\"pairs\":%d,\"window\":%d,\"msgs_per_s\":%.0f,"
-              "\"p50_us\":%.0f,\"p99_us\":%.0f,\"server_cpu\":%.2f,\"errors\":%d}\n",
+              "\"rss_after_kib\":%ld,\"bytes_per_conn\":%.0f,\"pairs\":%d,\"errors\":%d,\"phases\":[%s]}\n",
               o.target.c_str(), o.conns, open, connect_s, rss_before, rss_after,
-              open ? (rss_after - rss_before) * 1024.0 / open : 0.0, pairs, o.window, stats.delivered / measured,
-              pct(0.5), pct(0.99), server_cpu, stats.errors);
+              open ? (rss_after - rss_before) * 1024.0 / open : 0.0, pairs, stats.errors, phases.c_str());
   return open == o.conns ? 0 : 1;
 }
