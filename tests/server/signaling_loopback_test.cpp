@@ -251,6 +251,57 @@ TEST_F(Signaling, TheUpgradeIsCheckedAndAnsweredByTheRfc) {
   EXPECT_EQ((static_cast<unsigned char>(got[close + 2]) << 8) | static_cast<unsigned char>(got[close + 3]), 1002);
 }
 
+// Frames that arrive in one read leave corked (one write per recipient): none may be lost, reordered, doubled
+// or sent to the wrong member, and a ping among them is answered.
+TEST_F(Signaling, FramesInOneWriteArriveInOrderExactlyOnce) {
+  constexpr int kFrames = 36;  // within the fixture's burst allowance (twice 20 frames per second)
+  auto cat = join("a", "cat");
+  auto dan = join("a", "dan");
+  cat->recvOp("peer_connected");
+  net::io_context ioc;
+  tcp::socket eve(ioc);
+  eve.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  net::write(eve, net::buffer("GET /v2/" + token("a", "eve") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                              "Sec-WebSocket-Version: 13\r\n\r\n"));
+  std::string batch;
+  for (int i = 0; i < kFrames; ++i) {
+    if (i == kFrames / 2) batch += testing::clientFrame(0x9, "are you there");
+    batch += testing::clientFrame(0x1, messageTo(i % 3 == 0 ? "" : "cat", std::to_string(i)));
+  }
+  // Wait for the 101 and "peers" before writing, as a client must.
+  std::string got;
+  char buf[8192];
+  while (got.find("\"peers\"") == std::string::npos) got.append(buf, eve.read_some(net::buffer(buf)));
+  net::write(eve, net::buffer(batch));
+  for (int i = 0; i < kFrames; ++i) {
+    auto m = cat->recvOp("message", 5);
+    ASSERT_TRUE(m) << "cat lost message " << i;
+    EXPECT_EQ((*m)["p"], i) << "out of order or doubled";
+    EXPECT_EQ((*m)["m"]["f"], "/imroom/a/eve");
+  }
+  for (int i = 0; i < kFrames; i += 3) {
+    auto m = dan->recvOp("message", 5);
+    ASSERT_TRUE(m) << "dan lost broadcast " << i;
+    EXPECT_EQ((*m)["p"], i);
+  }
+  cat->setTimeout(300);
+  EXPECT_FALSE(cat->recv()) << "a frame too many";
+  dan->setTimeout(300);
+  EXPECT_FALSE(dan->recv()) << "dan got a message meant for cat";
+  // The pong for the ping in the middle (eve gets no echo of her own broadcasts, and no error).
+  got.clear();
+  timeval limit{2, 0};
+  ::setsockopt(eve.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  while (got.find("are you there") == std::string::npos) {
+    ssize_t n = ::recv(eve.native_handle(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  auto pong = got.find("\x8a\x0d" "are you there");
+  EXPECT_NE(pong, std::string::npos) << "no pong";
+}
+
 TEST_F(Signaling, OriginsAreChecked) {
   WsClient evil;
   EXPECT_EQ(evil.connect(server_->port(), "/v2/" + token("a", "ann"), "http://evil.example"), 403);

@@ -2,6 +2,8 @@
 // masking, fragmentation, limits, UTF-8, control frames, bytes split anywhere.
 #include "ws_protocol.hpp"
 
+#include "ws_client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,26 +12,8 @@
 namespace imroom::server::ws {
 namespace {
 
-// A client frame: masked with `key`.
-std::string clientFrame(Opcode op, std::string_view payload, bool fin = true, std::uint32_t key = 0x37fa213d) {
-  std::string out;
-  out += static_cast<char>((fin ? 0x80 : 0) | static_cast<int>(op));
-  std::size_t n = payload.size();
-  if (n < 126) {
-    out += static_cast<char>(0x80 | n);
-  } else if (n <= 0xFFFF) {
-    out += static_cast<char>(0x80 | 126);
-    out += static_cast<char>(n >> 8);
-    out += static_cast<char>(n & 0xFF);
-  } else {
-    out += static_cast<char>(0x80 | 127);
-    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xFF);
-  }
-  unsigned char mask[4] = {static_cast<unsigned char>(key >> 24), static_cast<unsigned char>(key >> 16),
-                           static_cast<unsigned char>(key >> 8), static_cast<unsigned char>(key)};
-  out.append(reinterpret_cast<const char*>(mask), 4);
-  for (std::size_t i = 0; i < n; ++i) out += static_cast<char>(payload[i] ^ mask[i % 4]);
-  return out;
+std::string clientFrame(Opcode op, std::string_view payload, bool fin = true) {
+  return testing::clientFrame(static_cast<int>(op), payload, fin);
 }
 
 struct Recorder : FrameSink {
