@@ -1,5 +1,6 @@
 #include "signaling_service.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "websocket_session.hpp"
@@ -65,7 +66,13 @@ void SignalingService::uncork() {
 }
 
 void SignalingService::tick(std::chrono::steady_clock::time_point now) {
-  for (auto& weak : snapshot()) {
+  auto all = snapshot();
+  // Closing sockets that already left the hub; those gone since the last tick are dropped from the list.
+  retired_.erase(std::remove_if(retired_.begin(), retired_.end(),
+                                [](const std::weak_ptr<WebSocketPeer>& w) { return w.expired(); }),
+                 retired_.end());
+  all.insert(all.end(), retired_.begin(), retired_.end());
+  for (auto& weak : all) {
     if (auto s = weak.lock()) s->tick(now);
   }
 }

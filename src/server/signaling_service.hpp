@@ -33,6 +33,8 @@ class SignalingService : public HubOutput {
   void uncork();
   bool corked() const { return corked_ > 0; }
   void defer(std::shared_ptr<WebSocketPeer> session) { dirty_.push_back(std::move(session)); }
+  // A session that has left the hub but whose socket is still closing: tick() keeps cutting its deadline.
+  void retire(std::weak_ptr<WebSocketPeer> session) { retired_.push_back(std::move(session)); }
 
   Hub& hub() { return hub_; }
   const Hub& hub() const { return hub_; }
@@ -54,6 +56,7 @@ class SignalingService : public HubOutput {
   std::unordered_map<std::string, std::size_t> per_address_;
   int corked_ = 0;
   std::vector<std::shared_ptr<WebSocketPeer>> dirty_;
+  std::vector<std::weak_ptr<WebSocketPeer>> retired_;
 };
 
 }  // namespace imroom::server

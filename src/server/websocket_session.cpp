@@ -169,6 +169,10 @@ void WebSocketSession<Stream>::onBinary(std::string_view) {
 
 template <class Stream>
 void WebSocketSession<Stream>::onPing(std::string_view payload) {
+  // At most one pong waits in the queue (RFC 6455 §5.5.3 allows answering only the latest ping): a client that
+  // floods pings and never reads cannot grow the queue.
+  if (pong_queued_) return;
+  pong_queued_ = true;
   queueControl(ws::Opcode::kPong, std::string(payload));
 }
 
@@ -190,6 +194,7 @@ void WebSocketSession<Stream>::onError(std::uint16_t code, std::string_view reas
   logLine(code == ws::close_code::kTooBig ? LogLevel::kWarn : LogLevel::kInfo,
           address_ + " ws " + logSafe(user_, 64) + ": " + std::string(reason) + ": closed");
   peer_closed_ = true;  // no answer is expected from a client that broke the protocol
+  if (close_sent_ && !writing_) halfClose();  // our close was already out
   beginClose(code, reason);
   finish();
 }
@@ -272,6 +277,7 @@ void WebSocketSession<Stream>::doWrite() {
     add(out_.data(), out_.size());
     while (taken < queue_.size() && taken < kGather && total < kWriteBatch) {
       const Outgoing& frame = queue_[taken++];
+      if (frame.op == ws::Opcode::kPong) pong_queued_ = false;
       std::size_t size = ws::writeHeader(headers.data() + header_used, frame.op, frame.text->size());
       add(headers.data() + header_used, size);
       header_used += size;
@@ -361,6 +367,8 @@ void WebSocketSession<Stream>::halfClose() {
     boost::system::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
+  // TLS: the client ends TLS with close_notify, which the read loop answers; one that never does is cut by tick()
+  // after the close grace period (closing without close_notify makes TLS clients report a truncated stream).
 }
 
 template <class Stream>
@@ -404,8 +412,11 @@ void WebSocketSession<Stream>::finish() {
   if (id_ == 0) return;
   ConnId id = id_;
   id_ = 0;
+  if (!closing_) since_ = std::chrono::steady_clock::now();
   closing_ = true;
   service_.detach(id);
+  // Out of the room, but the socket may still be closing: tick() keeps watching it until it is shut.
+  if (!shut_) service_.retire(this->weak_from_this());
 }
 
 template class WebSocketSession<tcp::socket>;

@@ -102,6 +102,7 @@ class WebSocketSession : public WebSocketPeer,
   bool pinged_ = false;        // a keep-alive ping is out
   bool writing_ = false;
   bool dirty_ = false;         // waiting in the service's list for uncork
+  bool pong_queued_ = false;   // a pong waits in queue_
   bool closing_ = false;       // a close was requested: nothing more to or from the hub
   bool close_sent_ = false;    // our close frame is queued or written
   bool peer_closed_ = false;   // the client's close frame arrived (or it broke the protocol)
