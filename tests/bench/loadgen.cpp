@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "../server/client_frame.hpp"
 #include "token.hpp"
 
 namespace net = boost::asio;
@@ -121,29 +122,14 @@ class Client : public std::enable_shared_from_this<Client> {
 
  private:
   void appendMasked(unsigned opcode, std::string_view payload) {
-    pending_ += static_cast<char>(0x80 | opcode);
-    std::size_t n = payload.size();
-    if (n < 126) {
-      pending_ += static_cast<char>(0x80 | n);
-    } else if (n <= 0xFFFF) {
-      pending_ += static_cast<char>(0x80 | 126);
-      pending_ += static_cast<char>(n >> 8);
-      pending_ += static_cast<char>(n & 0xFF);
-    } else {
-      pending_ += static_cast<char>(0x80 | 127);
-      for (int shift = 56; shift >= 0; shift -= 8) pending_ += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xFF);
-    }
-    pending_.append(mask_, 4);
-    std::size_t at = pending_.size();
-    pending_.append(payload);
-    for (std::size_t i = 0; i < n; ++i) pending_[at + i] = static_cast<char>(pending_[at + i] ^ mask_[i & 3]);
+    pending_ += imroom::server::testing::clientFrame(static_cast<int>(opcode), payload, true, mask_);
   }
 
   void onConnect(boost::system::error_code ec) {
     if (ec) return fail();
     boost::system::error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
-    for (int i = 0; i < 4; ++i) mask_[i] = static_cast<char>(std::rand() & 0xFF);
+    mask_ = static_cast<std::uint32_t>(std::rand());
     std::string target;
     if (o_.target == "imroom") {
       imroom::server::TokenSigner signer(o_.secret);
@@ -237,7 +223,7 @@ class Client : public std::enable_shared_from_this<Client> {
   const Options& o_;
   Stats& stats_;
   std::string in_, pending_, sending_;
-  char mask_[4] = {};
+  std::uint32_t mask_ = 0;
   bool upgraded_ = false, writing_ = false;
   std::function<void()> done_;
 };
