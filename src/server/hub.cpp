@@ -137,10 +137,25 @@ void Hub::reject(ConnId id, const Member* m, std::string_view code, const std::s
   out_.send(id, systemFrame(path, "error", m ? &to : nullptr, p.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
+// Text and binary frames alike count against the member's rate, so a flood of either is answered by at most
+// one error a second, never by an error per frame.
+bool Hub::admit(Member& m) {
+  if (allowFrame(m)) return true;
+  ++stats_.rejected["rate_limited"];
+  double now = clock_();
+  if (now - m.last_rate_error >= 1.0) {  // never amplify a flood: one error a second at most
+    m.last_rate_error = now;
+    --stats_.rejected["rate_limited"];
+    reject(m.id, &m, "rate_limited", "too many frames: at most " + std::to_string(static_cast<int>(limits_.frames_per_second)) + " a second");
+  }
+  return false;
+}
+
 void Hub::receiveBinary(ConnId id) {
   auto it = members_.find(id);
   if (it == members_.end()) return;
-  reject(id, it->second.get(), "binary_not_supported", "frames must be JSON text, not binary");
+  Member& m = *it->second;
+  if (admit(m)) reject(id, &m, "binary_not_supported", "frames must be JSON text, not binary");
 }
 
 void Hub::receive(ConnId id, std::string_view text) {
@@ -151,17 +166,7 @@ void Hub::receive(ConnId id, std::string_view text) {
     ++stats_.bare_pings;
     return;
   }
-  if (!allowFrame(m)) {
-    ++stats_.rejected["rate_limited"];
-    double now = clock_();
-    if (now - m.last_rate_error >= 1.0) {  // never amplify a flood: one error a second at most
-      m.last_rate_error = now;
-      --stats_.rejected["rate_limited"];
-      reject(id, &m, "rate_limited", "too many frames: at most " + std::to_string(static_cast<int>(limits_.frames_per_second)) + " a second");
-    }
-    return;
-  }
-  relay(m, text);
+  if (admit(m)) relay(m, text);
 }
 
 void Hub::relay(Member& from, std::string_view text) {

@@ -66,6 +66,7 @@ class Hub {
   void relay(Member& from, std::string_view text);
   void reject(ConnId id, const Member* m, std::string_view code, const std::string& reason);
   bool allowFrame(Member& m);
+  bool admit(Member& m);  // the rate limit, with its throttled error
   SharedText systemFrame(const std::string& path, const char* op, const std::string* to, const std::string& payload_json) const;
   void broadcast(const Room& room, ConnId except, const SharedText& text);
 

@@ -180,9 +180,9 @@ template <class Stream>
 void WebSocketSession<Stream>::onClose(std::uint16_t code, std::string_view) {
   peer_closed_ = true;
   if (!closing_) {
-    // The client closes: answer with its code (RFC 6455 §5.5.1) and leave the room.
-    bool echo = code >= 1000 && code < 5000 && code != ws::close_code::kNoStatus && code != 1006 && code != 1015;
-    beginClose(echo ? code : ws::close_code::kNormal, "");
+    // The client closes: answer with its code (RFC 6455 §5.5.1; the reader refused the codes no endpoint may
+    // send) and leave the room. A close without a code gets 1000.
+    beginClose(code == ws::close_code::kNoStatus ? ws::close_code::kNormal : code, "");
     finish();
   } else if (close_sent_ && !writing_) {
     halfClose();
@@ -207,6 +207,7 @@ void WebSocketSession<Stream>::enqueue(SharedText text) {
     logLine(LogLevel::kWarn, address_ + " ws " + logSafe(user_, 64) + " does not read its frames: closed");
     // Drop what is queued (not the write in flight) and close; tick() cuts the socket if even that cannot go out.
     std::vector<Outgoing>().swap(queue_);
+    queue_head_ = 0;
     queued_bytes_ = out_.size();
     closeAfterFlush(CloseCode::kInternal, "slow reader");
     // Out of the room now, not when the socket finally gives up; posted because this runs inside a hub call.
@@ -275,8 +276,8 @@ void WebSocketSession<Stream>::doWrite() {
       total += size;
     };
     add(out_.data(), out_.size());
-    while (taken < queue_.size() && taken < kGather && total < kWriteBatch) {
-      const Outgoing& frame = queue_[taken++];
+    while (queue_head_ + taken < queue_.size() && taken < kGather && total < kWriteBatch) {
+      const Outgoing& frame = queue_[queue_head_ + taken++];
       if (frame.op == ws::Opcode::kPong) pong_queued_ = false;
       std::size_t size = ws::writeHeader(headers.data() + header_used, frame.op, frame.text->size());
       add(headers.data() + header_used, size);
@@ -284,7 +285,7 @@ void WebSocketSession<Stream>::doWrite() {
       add(frame.text->data(), frame.text->size());
       payload += frame.text->size();
     }
-    bool with_close = close_frame_ && !close_sent_ && taken == queue_.size();
+    bool with_close = close_frame_ && !close_sent_ && queue_head_ + taken == queue_.size();
     if (with_close) add(close_frame_->data(), close_frame_->size());
     if (total == 0) return;
     std::size_t written = 0;
@@ -317,10 +318,18 @@ void WebSocketSession<Stream>::doWrite() {
       }
     }
     queued_bytes_ = queued_bytes_ - payload - out_.size() + rest.size();
-    if (taken == queue_.size()) {
+    if (queue_head_ + taken == queue_.size()) {
       std::vector<Outgoing>().swap(queue_);  // an idle socket holds no queue
+      queue_head_ = 0;
     } else {
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
+      // Sent frames are let go at once; the vector is compacted only once they are half of it, so a long
+      // backlog drains in linear time (erasing from the front at every write was quadratic).
+      for (std::size_t i = 0; i < taken; ++i) queue_[queue_head_ + i].text.reset();
+      queue_head_ += taken;
+      if (queue_head_ >= 64 && 2 * queue_head_ >= queue_.size()) {
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+        queue_head_ = 0;
+      }
     }
     if (with_close) {
       close_frame_.reset();
@@ -337,7 +346,7 @@ void WebSocketSession<Stream>::doWrite() {
                                                                                     std::size_t) { self->onWrite(ec); });
       return;
     }
-    if (close_sent_ && queue_.empty()) {
+    if (close_sent_ && queue_head_ == queue_.size()) {
       // Our close frame is out. Once the client's has come too, send FIN and drain until its FIN (closing with
       // unread bytes would reset the connection and could destroy the close frame before the client reads it).
       if (peer_closed_) halfClose();
@@ -352,7 +361,7 @@ void WebSocketSession<Stream>::onWrite(boost::system::error_code ec) {
   if (ec) return shut();
   queued_bytes_ -= out_.size();
   std::string().swap(out_);
-  if (close_sent_ && queue_.empty()) {
+  if (close_sent_ && queue_head_ == queue_.size()) {
     if (peer_closed_) halfClose();
     return;
   }

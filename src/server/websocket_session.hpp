@@ -91,7 +91,8 @@ class WebSocketSession : public WebSocketPeer,
   std::string address_;
   ws::FrameReader reader_;
   ConnId id_ = 0;
-  std::vector<Outgoing> queue_;   // frames waiting for the next write
+  std::vector<Outgoing> queue_;   // frames waiting for the next write, from queue_head_ on
+  std::size_t queue_head_ = 0;
   std::string out_;               // bytes the socket did not take at once: the write in flight (or the 101)
   std::unique_ptr<char[]> tls_in_;  // TLS only: the buffer of the read in flight
   std::size_t queued_bytes_ = 0;  // payloads in queue_ + out_

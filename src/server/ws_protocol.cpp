@@ -105,6 +105,10 @@ void appendClose(std::string& out, std::uint16_t code, std::string_view reason) 
   out.append(reason.substr(0, keep));
 }
 
+bool validCloseCode(std::uint16_t code) {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
 bool validUtf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const unsigned char* end = p + text.size();
@@ -261,6 +265,10 @@ std::size_t FrameReader::parse(char* data, std::size_t size, FrameSink& sink) {
           code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
                                             static_cast<unsigned char>(payload[1]));
           reason = body.substr(2);
+          if (!validCloseCode(code)) {
+            sink.onError(close_code::kProtocolError, "a close code no endpoint may send");
+            break;
+          }
           if (!validUtf8(reason)) {
             sink.onError(close_code::kInvalidData, "a close reason that is not UTF-8");
             break;

@@ -39,6 +39,9 @@ void appendFrame(std::string& out, Opcode op, std::string_view payload);
 void appendClose(std::string& out, std::uint16_t code, std::string_view reason);
 
 bool validUtf8(std::string_view text);
+// May a peer send this code in a close frame (RFC 6455 §7.4, and the IANA registry)? 1000-1003, 1007-1014,
+// 3000-4999. Not 1004-1006 or 1015 (reserved, or meaning "no frame was sent"), nor what is unassigned.
+bool validCloseCode(std::uint16_t code);
 
 // What a reader reports. The views point into the reader's or the caller's buffer: valid during the call only.
 class FrameSink {

@@ -194,6 +194,23 @@ TEST_F(HubTest, BinaryFramesAreRefused) {
   EXPECT_EQ(out_.last(1)["p"]["code"], "binary_not_supported");
 }
 
+TEST_F(HubTest, ABinaryFloodIsCutToTheRateLikeAnyOther) {
+  // Before, each binary frame got its own error: a client sending binary and never reading grew its queue.
+  hub_.join(1, "imroom/a", "ann", "");
+  hub_.join(2, "imroom/a", "bob", "");
+  std::size_t ann = out_.count(1);
+  for (int i = 0; i < 100; ++i) hub_.receiveBinary(1);
+  EXPECT_EQ(out_.count(1) - ann, 21u);  // the burst's 20 refusals, then one rate_limited
+  EXPECT_EQ(out_.last(1)["p"]["code"], "rate_limited");
+  EXPECT_EQ(hub_.stats().rejected.at("binary_not_supported"), 20u);
+  std::size_t bob = out_.count(2);
+  hub_.receive(1, msg("\"bob\""));  // the budget is shared: text waits too
+  EXPECT_EQ(out_.count(2), bob);
+  now_ += 1.0;
+  hub_.receive(1, msg("\"bob\""));
+  EXPECT_EQ(out_.last(2)["m"]["o"], "message");
+}
+
 TEST_F(HubTest, BarePingsAreAcceptedSilentlyAtAnyRate) {
   hub_.join(1, "imroom/a", "ann", "");
   std::size_t before = out_.count(1);

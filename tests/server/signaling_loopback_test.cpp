@@ -453,5 +453,71 @@ TEST_F(SignalingSlowReader, AReaderThatNeverReadsIsClosedWithoutStallingTheRoom)
   EXPECT_EQ((*got)["p"], "still fine");
 }
 
+class SignalingBacklog : public Signaling {
+ protected:
+  void SetUp() override {
+    ServerConfig cfg;
+    cfg.max_frames_per_second = 100000;
+    cfg.max_queued_bytes = 8 * 1024 * 1024;
+    startServer(cfg);
+  }
+};
+
+// A reader that falls far behind (a phone on a slow link) and then catches up gets every frame, in order. Its
+// tiny receive buffer keeps the kernel from absorbing the backlog, so thousands of frames wait in the server's
+// queue, which drains 32 frames per write and compacts itself as it goes.
+TEST_F(SignalingBacklog, AReaderFarBehindCatchesUpInOrder) {
+  constexpr int kFrames = 4000;
+  net::io_context ioc;
+  tcp::socket slow(ioc);
+  slow.open(tcp::v4());
+  int small = 4096;
+  ::setsockopt(slow.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  slow.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  net::write(slow, net::buffer("GET /v2/" + token("a", "ann") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                               "Sec-WebSocket-Version: 13\r\n\r\n"));
+  std::string in;
+  char buf[4096];
+  while (in.find("\"peers\"") == std::string::npos) in.append(buf, slow.read_some(net::buffer(buf)));
+  in.erase(0, in.find("\r\n\r\n") + 4);
+  auto bob = join("a", "bob");
+  const std::string pad(100, 'p');
+  for (int i = 0; i < kFrames; ++i) ASSERT_TRUE(bob->send(messageTo("ann", "[" + std::to_string(i) + ",\"" + pad + "\"]")));
+  // The last frame is relayed once bob's echo of a ping comes back: everything before it is queued by then.
+  ASSERT_TRUE(bob->send(messageTo("bob", "\"sync\"")));
+  ASSERT_TRUE(bob->recvOp("message"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the backlog sits there for a while
+  // Now read it all: server frames are unmasked text frames; "peers" was already consumed above.
+  timeval limit{5, 0};
+  ::setsockopt(slow.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  int next = 0;
+  std::size_t pos = 0;
+  while (next < kFrames) {
+    while (in.size() - pos >= 4) {
+      auto b1 = static_cast<unsigned char>(in[pos + 1]);
+      std::size_t header = 2, n = b1 & 0x7F;
+      ASSERT_NE(n, 127u) << "no frame here is that large";
+      if (n == 126) {
+        n = (static_cast<unsigned char>(in[pos + 2]) << 8) | static_cast<unsigned char>(in[pos + 3]);
+        header = 4;
+      }
+      if (in.size() - pos < header + n) break;
+      json frame = json::parse(in.substr(pos + header, n), nullptr, false);
+      pos += header + n;
+      if (frame.is_discarded() || frame["m"]["o"] != "message") continue;
+      ASSERT_EQ(frame["p"][0], next) << "out of order, lost or doubled";
+      ++next;
+    }
+    in.erase(0, pos);
+    pos = 0;
+    if (next == kFrames) break;
+    ssize_t n = ::recv(slow.native_handle(), buf, sizeof buf, 0);
+    ASSERT_GT(n, 0) << "the stream ended after " << next << " of " << kFrames << " frames";
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  EXPECT_EQ(next, kFrames);
+}
+
 }  // namespace
 }  // namespace imroom::server

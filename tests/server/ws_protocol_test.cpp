@@ -171,5 +171,17 @@ TEST(WsReader, ACloseFrameEndsReading) {
   EXPECT_EQ(readAll(clientFrame(Opcode::kClose, "")), std::vector<std::string>{"close:1005:"});
 }
 
+TEST(WsReader, CloseCodesNoEndpointMaySendAreProtocolErrors) {
+  auto closeWith = [](int code) {
+    std::string payload{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
+    auto events = readAll(clientFrame(Opcode::kClose, payload));
+    return events.empty() ? std::string() : events.back();
+  };
+  for (int code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999})
+    EXPECT_EQ(closeWith(code), "close:" + std::to_string(code) + ":") << code;
+  for (int code : {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535})
+    EXPECT_EQ(closeWith(code), "error:1002:a close code no endpoint may send") << code;
+}
+
 }  // namespace
 }  // namespace imroom::server::ws
