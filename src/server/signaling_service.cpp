@@ -11,18 +11,19 @@ SignalingService::SignalingService(HubLimits limits, Hub::Clock clock) : hub_(*t
 
 ConnId SignalingService::attach(std::weak_ptr<WebSocketPeer> session, const std::string& address) {
   ConnId id = next_id_++;
-  sessions_[id] = Entry{std::move(session), address};
+  sessions_[id] = std::move(session);
   ++per_address_[address];
   return id;
 }
 
 void SignalingService::detach(ConnId id) {
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return;
-  auto count = per_address_.find(it->second.address);
-  if (count != per_address_.end() && --count->second == 0) per_address_.erase(count);
-  sessions_.erase(it);
+  if (sessions_.erase(id) == 0) return;
   hub_.leave(id);
+}
+
+void SignalingService::release(const std::string& address) {
+  auto count = per_address_.find(address);
+  if (count != per_address_.end() && --count->second == 0) per_address_.erase(count);
 }
 
 std::size_t SignalingService::connectionsFrom(const std::string& address) const {
@@ -33,13 +34,13 @@ std::size_t SignalingService::connectionsFrom(const std::string& address) const 
 void SignalingService::send(ConnId to, SharedText text) {
   auto it = sessions_.find(to);
   if (it == sessions_.end()) return;
-  if (auto s = it->second.session.lock()) s->enqueue(std::move(text));
+  if (auto s = it->second.lock()) s->enqueue(std::move(text));
 }
 
 void SignalingService::close(ConnId to, CloseCode code, std::string reason) {
   auto it = sessions_.find(to);
   if (it == sessions_.end()) return;
-  if (auto s = it->second.session.lock()) s->closeAfterFlush(code, std::move(reason));
+  if (auto s = it->second.lock()) s->closeAfterFlush(code, std::move(reason));
 }
 
 void SignalingService::closeAll(std::string reason) {
@@ -52,7 +53,7 @@ void SignalingService::closeAll(std::string reason) {
 std::vector<std::weak_ptr<WebSocketPeer>> SignalingService::snapshot() const {
   std::vector<std::weak_ptr<WebSocketPeer>> all;
   all.reserve(sessions_.size());
-  for (const auto& [id, entry] : sessions_) all.push_back(entry.session);
+  for (const auto& [id, session] : sessions_) all.push_back(session);
   return all;
 }
 

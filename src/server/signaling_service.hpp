@@ -18,8 +18,11 @@ class SignalingService : public HubOutput {
  public:
   SignalingService(HubLimits limits, Hub::Clock clock);
 
+  // A socket counts against its address from attach until release, which comes when its file descriptor is
+  // closed: a socket that has left the hub but is still closing (up to 5 s) still holds one.
   ConnId attach(std::weak_ptr<WebSocketPeer> session, const std::string& address);
-  void detach(ConnId id);  // the session is gone: leaves the hub too
+  void detach(ConnId id);  // out of the service and the hub
+  void release(const std::string& address);
 
   std::size_t connectionsFrom(const std::string& address) const;
   std::size_t connections() const { return sessions_.size(); }
@@ -44,15 +47,11 @@ class SignalingService : public HubOutput {
   void close(ConnId to, CloseCode code, std::string reason) override;
 
  private:
-  struct Entry {
-    std::weak_ptr<WebSocketPeer> session;
-    std::string address;
-  };
   std::vector<std::weak_ptr<WebSocketPeer>> snapshot() const;
 
   Hub hub_;
   ConnId next_id_ = 1;
-  std::unordered_map<ConnId, Entry> sessions_;
+  std::unordered_map<ConnId, std::weak_ptr<WebSocketPeer>> sessions_;
   std::unordered_map<std::string, std::size_t> per_address_;
   int corked_ = 0;
   std::vector<std::shared_ptr<WebSocketPeer>> dirty_;

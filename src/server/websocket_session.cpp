@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cerrno>
+#include <utility>
 
 #include "config.hpp"
 #include "log.hpp"
@@ -59,7 +60,10 @@ WebSocketSession<Stream>::WebSocketSession(Stream&& stream, SignalingService& se
       reader_(config.max_frame_bytes) {}
 
 template <class Stream>
-WebSocketSession<Stream>::~WebSocketSession() { finish(); }
+WebSocketSession<Stream>::~WebSocketSession() {
+  finish();
+  if (counted_) service_.release(address_);
+}
 
 template <class Stream>
 tcp::socket& WebSocketSession<Stream>::socket() {
@@ -83,6 +87,7 @@ void WebSocketSession<Stream>::run(const TokenClaims& claims, const std::string&
          accept_key + "\r\nServer: imroom/" + kVersion + "\r\n\r\n";
   queued_bytes_ = out_.size();
   id_ = service_.attach(this->weak_from_this(), address_);
+  counted_ = true;
   service_.cork();  // the 101, "peers" and the others' "peer_connected" go out after the join, one write each
   Hub::JoinOutcome outcome = service_.hub().join(id_, claims.path, claims.user, claims.client);
   service_.uncork();
@@ -414,6 +419,7 @@ void WebSocketSession<Stream>::shut() {
   boost::system::error_code ignored;
   socket().close(ignored);  // pending reads and writes end with operation_aborted
   finish();
+  if (std::exchange(counted_, false)) service_.release(address_);
 }
 
 template <class Stream>

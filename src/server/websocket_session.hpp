@@ -109,6 +109,7 @@ class WebSocketSession : public WebSocketPeer,
   bool peer_closed_ = false;   // the client's close frame arrived (or it broke the protocol)
   bool shut_ = false;          // the socket is closed
   bool broken_ = false;        // a write failed: the socket is about to be closed
+  bool counted_ = false;       // counts against its address (SignalingService::release)
 };
 
 }  // namespace imroom::server

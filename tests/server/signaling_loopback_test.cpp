@@ -323,6 +323,49 @@ TEST_F(Signaling, ConnectionsPerAddressAreLimited) {
   EXPECT_EQ(again.connect(server_->port(), "/v2/" + token("x", "u")), 101);
 }
 
+// A client that breaks the protocol and then never answers our close frame (nor reads) is out of the room at
+// once, but its socket stays open until the close deadline cuts it, 5 s later; until then it still counts
+// against its address, so closing sockets cannot be piled up past the limit.
+TEST_F(Signaling, ClosingSocketsCountUntilTheDeadlineCutsThem) {
+  net::io_context ioc;
+  std::vector<tcp::socket> rude;
+  auto watcher = join("w", "watcher");
+  for (int i = 0; i < 11; ++i) {  // the watcher is the 12th
+    tcp::socket& s = rude.emplace_back(ioc);
+    s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(s, net::buffer("GET /v2/" + token("w", "r" + std::to_string(i)) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+    ASSERT_TRUE(watcher->recvOp("peer_connected"));
+    std::string unmasked = testing::clientFrame(0x1, "hi");
+    unmasked[1] = static_cast<char>(unmasked[1] & 0x7F);  // a protocol error: 1002, and a close is due from us
+    net::write(s, net::buffer(unmasked));
+    ASSERT_TRUE(watcher->recvOp("peer_removed")) << "a broken client leaves the room at once";
+  }
+  auto started = std::chrono::steady_clock::now();
+  WsClient extra;
+  EXPECT_EQ(extra.connect(server_->port(), "/v2/" + token("x", "u")), 429) << "closing sockets were not counted";
+  // The deadline cuts them (tick() runs about once a second): then the address has room again.
+  int status = 0;
+  while (std::chrono::steady_clock::now() - started < std::chrono::seconds(9)) {
+    WsClient again;
+    status = again.connect(server_->port(), "/v2/" + token("x", "u"));
+    if (status == 101) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_EQ(status, 101);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::seconds(4)) << "cut before the grace period";
+  char byte;
+  boost::system::error_code ec;
+  for (auto& s : rude) {
+    std::size_t total = 0;
+    while (!ec) total += s.read_some(net::buffer(&byte, 1), ec);  // the close frame, then the end
+    EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+    EXPECT_GT(total, 0u) << "no close frame before the cut";
+    ec = {};
+  }
+}
+
 TEST_F(Signaling, DuplicateNamesAreRefusedUnlessTheSamePageReconnects) {
   auto ann = join("a", "ann", "page-1");
   auto bob = join("a", "bob");
