@@ -68,10 +68,13 @@ for (const window of WINDOWS) {
 
 const row = (name, r, p) => `${name.padEnd(16)} ${String(p.window).padStart(6)}  ${String(r.open).padStart(6)}  ` +
   `${(r.bytes_per_conn / 1024).toFixed(1).padStart(8)}  ${String(p.msgs_per_s).padStart(8)}  ` +
-  `${(p.p50_us / 1000).toFixed(2).padStart(7)}  ${(p.p99_us / 1000).toFixed(2).padStart(7)}  ${p.server_cpu.toFixed(2).padStart(5)}`;
+  `${(p.p50_us / 1000).toFixed(2).padStart(7)}  ${(p.p99_us / 1000).toFixed(2).padStart(7)}  ${p.server_cpu.toFixed(2).padStart(5)}  ` +
+  `${p.client_cpu.toFixed(2).padStart(7)}  ${cpuPerMessage(p).toFixed(1).padStart(9)}`;
+// Server CPU per relayed message (µs): what a message costs the server, whoever else is using the cores.
+const cpuPerMessage = (p) => p.server_cpu / p.msgs_per_s * 1e6;
 console.log(`signaling load: ${CONNS} connections in ${ROOMS} rooms, ${PAIRS} relaying pairs, ${SECONDS} s per window, ` +
   `loopback, 2 cores (server and load generator share them)`);
-console.log("server           window    open  KiB/conn    msgs/s   p50 ms   p99 ms    cpu");
+console.log("server           window    open  KiB/conn    msgs/s   p50 ms   p99 ms    cpu  gen cpu  cpu µs/msg");
 WINDOWS.forEach((w, i) => {
   console.log(row("imroom-server", results.imroom, results.imroom.phases[i]));
   console.log(row("PeerJS (ref)", results.peerjs, results.peerjs.phases[i]));
@@ -79,7 +82,7 @@ WINDOWS.forEach((w, i) => {
 WINDOWS.forEach((w, i) => {
   const a = results.imroom.phases[i], b = results.peerjs.phases[i];
   console.log(`ratios imroom/PeerJS, window ${w}: message rate ${(a.msgs_per_s / b.msgs_per_s).toFixed(2)}x, ` +
-    `p99 ${(a.p99_us / b.p99_us).toFixed(2)}x`);
+    `p99 ${(a.p99_us / b.p99_us).toFixed(2)}x, server CPU per message ${(cpuPerMessage(a) / cpuPerMessage(b)).toFixed(2)}x`);
 });
 console.log(`memory per idle connection imroom/PeerJS: ${(results.imroom.bytes_per_conn / results.peerjs.bytes_per_conn).toFixed(2)}x`);
 console.log(JSON.stringify(results));
