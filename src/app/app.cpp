@@ -58,7 +58,10 @@ std::string App::start() {
   controller_.setFramePolicy(bridge::framePolicy());
   // The mirror first: both go right after the canvas, and the text input belongs next to it.
   mirror_ = std::make_unique<bridge::A11yMirror>();
-  mirror_->on_intent = [this](const core::Intent& intent) { controller_.apply(intent); };
+  mirror_->on_intent = [this](const core::Intent& intent) {
+    controller_.apply(intent);
+    syncMirror();  // a control used through the mirror shows its new state at once (aria-pressed)
+  };
   announcer_.update(controller_.state());
   mirror_->sync(controller_.state(), {});
   text_input_ = std::make_unique<bridge::TextInput>();
@@ -185,7 +188,48 @@ core::LinkVerdict App::link(const core::PeerView& p) const {
 
 void App::stateChanged() {
   markDirty();
-  if (mirror_) mirror_->sync(controller_.state(), announcer_.update(controller_.state()));
+  if (!mirror_) return;
+  // What to say is worked out at every change (a status shown only briefly is still said); the DOM is
+  // touched later, with the frames, except when the screen changes: the keyboard focus moves at once.
+  for (std::string& line : announcer_.update(controller_.state())) announcements_.push_back(std::move(line));
+  if (!mirror_due_) {
+    mirror_due_ = true;
+    mirror_since_ = bridge::CanvasView::now();
+  }
+  if (controller_.state().screen != mirrored_screen_) syncMirror();
+}
+
+void App::syncMirror() {
+  if (!mirror_due_ || !mirror_) return;
+  mirror_due_ = false;
+  mirrored_screen_ = controller_.state().screen;
+  mirror_->sync(controller_.state(), announcements_);
+  announcements_.clear();
+}
+
+void App::markDirty() {
+  const double now = bridge::CanvasView::now();
+  if (dirty_frames_ == 0) dirty_since_ = now;
+  last_change_ = now;
+  dirty_frames_ = kStateFrames;
+  scheduleStateFrame(now);
+}
+
+// The same rule as App::frame's for a state change without video: at most every kStateFrameMs, once the burst
+// paused for kQuietMs or kMaxDeferMs after it began.
+double App::stateDueIn(double now) const {
+  const double quiet_in = kQuietMs - (now - last_change_), defer_in = kMaxDeferMs - (now - dirty_since_);
+  return std::max(kStateFrameMs - (now - last_drawn_), std::min(quiet_in, defer_in));
+}
+
+// Until a state change is due, a timer waits for it. An animation frame asked for and not drawn in still
+// costs the page a whole browser frame (style, layout, commit; 1-4 ms here): one per chat message before.
+// Input and video frames are asked for at once, as before.
+void App::scheduleStateFrame(double now) {
+  if (!running_ || frame_request_ || retry_timer_) return;
+  const double due_in = input_frames_ > 0 || drew_video_ ? 0.0 : stateDueIn(now);
+  if (due_in <= 0) return wake();
+  retry_timer_ = emscripten_set_timeout(&App::retryThunk, std::max(1.0, due_in), this);
 }
 
 void App::wake() {
@@ -201,10 +245,13 @@ int App::frameThunk(double, void* self) {
   app.retry_in_ms_ = 0;
   app.frame();
   if (app.retry_in_ms_ > 0) {
-    // Due later (changes are drawn at most so often): a timer, not animation frames spent waiting.
+    // Due later (changes are drawn at most so often, or the GPU is still busy): a timer, not animation frames
+    // spent waiting.
     if (!app.retry_timer_) app.retry_timer_ = emscripten_set_timeout(&App::retryThunk, app.retry_in_ms_, self);
-  } else if (app.input_frames_ > 0 || app.dirty_frames_ > 0 || app.videos_.hasNewFrames(app.videoSources())) {
+  } else if (app.input_frames_ > 0 || app.videos_.hasNewFrames(app.videoSources())) {
     app.wake();
+  } else if (app.dirty_frames_ > 0) {
+    app.scheduleStateFrame(bridge::CanvasView::now());
   }
   return 0;  // one frame: the next is asked for explicitly
 }
@@ -212,6 +259,12 @@ int App::frameThunk(double, void* self) {
 void App::retryThunk(void* self) {
   App& app = *static_cast<App*>(self);
   app.retry_timer_ = 0;
+  if (app.running_ && app.renderer_.busy() && bridge::CanvasView::now() - app.last_drawn_ < kMaxWaitMs) {
+    app.retry_timer_ = emscripten_set_timeout(&App::retryThunk, kBusyPollMs, self);  // the GPU: not yet
+    return;
+  }
+  // Changes since the timer was set may have put the frame off again.
+  if (app.dirty_frames_ > 0 && app.input_frames_ == 0) return app.scheduleStateFrame(bridge::CanvasView::now());
   app.wake();
 }
 
@@ -233,7 +286,9 @@ void App::tick() {
     speaking_ = std::move(speaking);
     markDirty();
   }
-  if (bridge::CanvasView::now() - last_drawn_ >= kIdleFrameMs) wake();
+  const double now = bridge::CanvasView::now();
+  if (mirror_due_ && now - mirror_since_ >= kMaxDeferMs) syncMirror();  // no frames (a hidden tab): still
+  if (now - last_drawn_ >= kIdleFrameMs) wake();
 }
 
 // Follows the canvas' CSS size (window resizes, a container that changes size) and the pixel ratio
@@ -289,10 +344,14 @@ void App::frame() {
     if (pending) retry_in_ms_ = std::max({1.0, state_interval - since, settled ? 0.0 : std::min(quiet_in, defer_in)});
     return;
   }
-  if (renderer_.busy() && since < kMaxWaitMs) return;  // the GPU is behind: draw at a later animation frame
+  if (renderer_.busy() && since < kMaxWaitMs) {  // the GPU is behind: look again in a moment
+    retry_in_ms_ = kBusyPollMs;
+    return;
+  }
   // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
   if (new_screen) input_frames_ = kInputFrames;
   drawn_screen_ = controller_.state().screen;
+  drew_video_ = !sources.empty();
   if (input_frames_ > 0) {
     --input_frames_;
   } else if (dirty_frames_ > 0) {
@@ -344,6 +403,7 @@ void App::frame() {
   stats_.last_ui_ms = ui_done - started;
   stats_.last_gl_ms = gl_done - ui_done;
 
+  syncMirror();  // what a screen reader hears follows what is drawn
   ++stats_.frames;
   stats_.last_frame_cpu_ms = bridge::CanvasView::now() - started;
   if (stats_.recent_ms.size() >= 120) {

@@ -57,14 +57,8 @@ class App {
 
   // The controller's state changed: draw again soon, bring the accessibility mirror in line, say what happened.
   void stateChanged();
-  // Something the UI shows changed: draw again soon.
-  void markDirty() {
-    const double now = bridge::CanvasView::now();
-    if (dirty_frames_ == 0) dirty_since_ = now;
-    last_change_ = now;
-    dirty_frames_ = kStateFrames;
-    wake();
-  }
+  // Something the UI shows changed: draw again when due (see kQuietMs).
+  void markDirty();
   // Asks for an animation frame, unless one is already asked for. Frames are drawn on demand only: input, a
   // state change, a new video frame, a resize, or the idle timer ask for one (an animation-frame loop that
   // runs while nothing changes costs a page ~65 ms of CPU per second here; BENCHMARKS.md).
@@ -77,6 +71,10 @@ class App {
   static int frameThunk(double now, void* self);
   static void tickThunk(void* self);
   static void retryThunk(void* self);
+  // A state change not drawn yet waits for its frame on a timer, not on animation frames (scheduleStateFrame).
+  void scheduleStateFrame(double now);
+  double stateDueIn(double now) const;  // ms until a pending state change may be drawn (<= 0: now)
+  void syncMirror();                    // the accessibility mirror, brought in line with the state
   static int sdlEventWatch(void* self, SDL_Event* event);
   void tick();
   void frame();
@@ -131,10 +129,18 @@ class App {
   double last_change_ = 0;  // the last state change (CanvasView::now)
   double dirty_since_ = 0;  // the first state change not drawn yet
   static constexpr double kMaxWaitMs = 1000;  // a GPU that seems stuck does not stop the UI for longer
+  static constexpr double kBusyPollMs = 16;    // how often a busy GPU is asked again (a timer: no browser frame)
   int input_frames_ = kInputFrames;
   int dirty_frames_ = 0;
   core::Screen drawn_screen_ = core::Screen::kJoin;
   double last_drawn_ = 0;
+  bool drew_video_ = false;   // the last drawn frame had video tiles: state changes are drawn with the video
+  // The accessibility mirror follows the state with the frames (and at least every kMaxDeferMs): a DOM change
+  // per chat message cost the page a browser frame of its own (style, layout, paint, commit) each time.
+  bool mirror_due_ = false;
+  double mirror_since_ = 0;
+  std::vector<std::string> announcements_;  // said at the next sync
+  core::Screen mirrored_screen_ = core::Screen::kJoin;
 };
 
 }  // namespace imroom::app

@@ -559,12 +559,44 @@ void Controller::deliver(const std::string& user) {
   const double now = ports_->nowMs();
   for (Pending& p : it->second) {
     if (p.sent_at != 0 && now - p.sent_at < kResendAfterMs) continue;
-    if (!sendToPeer(user, json{{"chat", chatJson(p.message)}})) break;  // no path now; tick() tries again
+    json payload{{"chat", chatJson(p.message)}};
+    auto due = acks_due_.find(user);
+    const bool carries = due != acks_due_.end() && !due->second.empty();
+    if (carries) payload["ack"] = due->second.size() == 1 ? json(due->second.front()) : json(due->second);
+    if (!sendToPeer(user, payload)) break;  // no path now; tick() tries again
+    if (carries) acks_due_.erase(due);
     p.sent_at = now;
   }
 }
 
+void Controller::flushAcks(const std::string& user) {
+  auto due = acks_due_.find(user);
+  if (due == acks_due_.end()) return;
+  std::vector<std::string> ids = std::move(due->second);
+  acks_due_.erase(due);
+  if (!ids.empty()) sendToPeer(user, json{{"ack", ids.size() == 1 ? json(ids.front()) : json(ids)}});
+}
+
+void Controller::acknowledged(const std::string& from, const json& ids) {
+  auto it = outbox_.find(from);
+  if (it == outbox_.end()) return;
+  auto& q = it->second;
+  auto acked = [&](const std::string& id) {
+    if (ids.is_string()) return ids.get_ref<const std::string&>() == id;
+    if (!ids.is_array()) return false;
+    return std::any_of(ids.begin(), ids.end(), [&](const json& i) { return i.is_string() && i.get_ref<const std::string&>() == id; });
+  };
+  const std::size_t before = q.size();
+  q.erase(std::remove_if(q.begin(), q.end(), [&](const Pending& p) { return acked(p.message.id); }), q.end());
+  if (q.size() == before) return;
+  if (q.empty()) outbox_.erase(it);
+  refreshPeers();
+  changed();
+}
+
 void Controller::onPeerPayload(const std::string& from, const json& payload) {
+  // First the acknowledgement an answer may carry, then the answer.
+  if (payload.is_object() && payload.contains("ack")) acknowledged(from, payload["ack"]);
   if (const json* chat = jsonObject(payload, "chat")) {
     receiveChat(from, *chat);
   } else if (const json* media = jsonObject(payload, "media")) {
@@ -576,15 +608,6 @@ void Controller::onPeerPayload(const std::string& from, const json& payload) {
     it->second->setRemoteMedia(video, audio);
     refreshPeers();
     emit("peer", json{{"username", from}, {"event", "media"}, {"video", video}, {"audio", audio}});
-    changed();
-  } else if (payload.is_object() && payload.contains("ack")) {
-    const std::string id = jsonString(payload, "ack");
-    auto it = outbox_.find(from);
-    if (it == outbox_.end()) return;
-    auto& q = it->second;
-    q.erase(std::remove_if(q.begin(), q.end(), [&](const Pending& p) { return p.message.id == id; }), q.end());
-    if (q.empty()) outbox_.erase(it);
-    refreshPeers();
     changed();
   }
 }
@@ -602,15 +625,15 @@ void Controller::receiveChat(const std::string& from, const json& chat) {
   }
   if (!to.empty() && to != state_.joined.username) return;  // not for us (cannot happen through imroom-server)
   m.to = to;
-  const std::string id = m.id;
+  // Acknowledged every time (the sender may have missed our last acknowledgement). Due before the message
+  // event, so that an answer sent from a listener carries it; sent on its own after the event otherwise.
+  acks_due_[from].push_back(m.id);
   if (state_.chat.add(m)) {
     emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
                          {"text", m.text}, {"ts", m.ts}, {"own", false}});
     changed();
   }
-  // Acknowledged every time (the sender may have missed our last acknowledgement), and after the message event:
-  // an answer sent from a listener goes out first, the acknowledgement does not delay it.
-  sendToPeer(from, json{{"ack", id}});
+  flushAcks(from);
 }
 
 // ---- time -------------------------------------------------------------------------------------------

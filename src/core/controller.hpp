@@ -94,8 +94,10 @@ class Controller {
   void onPeerJoined(const std::string& user);
   void onPeerLeft(const std::string& user);
   void onNegotiation(const std::string& from, const nlohmann::json& msg);
-  void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"} or {"ack"}
+  void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"}, {"ack"} or both
   void receiveChat(const std::string& from, const nlohmann::json& chat);
+  void acknowledged(const std::string& from, const nlohmann::json& ids);  // an id, or an array of ids
+  void flushAcks(const std::string& user);
   void requestMedia(bool video, bool audio);
   void switchDevice(bool video, bool on);  // the camera (video) or the microphone
   void chooseDevice(bool video, const std::string& id);
@@ -119,6 +121,10 @@ class Controller {
   std::map<int, std::string> peer_users_;  // peer id → user, for routing browser events
   std::set<std::string> present_;          // users the server lists in the room (self excluded)
   std::map<std::string, std::deque<Pending>> outbox_;
+  // Chat ids received from a user and not acknowledged yet. Filled while a received message's event runs, so
+  // that an answer sent from the listener carries the acknowledgement (one data channel message, not two);
+  // what no answer carried is sent on its own right after.
+  std::map<std::string, std::vector<std::string>> acks_due_;
   std::string page_url_;
   std::string ice_config_ = R"({"iceServers":[]})";
   bool announced_join_ = false;

@@ -14,6 +14,7 @@ import { startServer, launchBrowser, waitForFrames, ROOT, WEB_ROOT } from "../e2
 const ROUNDS = Number(process.argv[2] || 3);
 const PINGS = Number(process.argv[3] || 30);
 const SIZES = [2, 4, 8];
+const SETTLE_MS = Number(process.env.IMROOM_BENCH_SETTLE_MS ?? 1000);
 // IMROOM_BENCH_VIEWPORT=160x120 shrinks every page: a diagnostic of how much drawing costs on this machine.
 const [VW, VH] = (process.env.IMROOM_BENCH_VIEWPORT || "800x600").split("x").map(Number);
 
@@ -100,6 +101,9 @@ async function runOnce(kind, n) {
                                                                 { timeout: 30_000, polling: 10 })));
   const times = await Promise.all(members.map((m) => m.page.evaluate(() => [window.__bench.joinAt, window.__bench.meshAt])));
   const join = Math.max(...times.map((t) => t[1])) - Math.min(...times.map((t) => t[0]));
+  // Round trips are chat in a settled room: both kinds get the same pause after the mesh (imroom draws the
+  // room screen and the members' new states in it; the reference draws nothing).
+  await members[0].page.waitForTimeout(SETTLE_MS);
   const rtts = [];
   for (let k = 0; k < PINGS; k++) {
     for (const other of names.slice(1)) {

@@ -49,11 +49,13 @@ export const CHROMIUM_ARGS = [
   "--allow-loopback-in-peer-connection", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
 ];
 
+// IMROOM_CHROMIUM_ARGS (space-separated) adds flags to every launch, for diagnostics.
 export async function launchBrowser(extraArgs = []) {
+  const fromEnv = (process.env.IMROOM_CHROMIUM_ARGS || "").split(" ").filter(Boolean);
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
     headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
+    args: [...CHROMIUM_ARGS, ...extraArgs, ...fromEnv],
   });
 }
 

@@ -101,11 +101,20 @@ class FakePeer : public PeerPort {
   void addIceCandidate(const IceCandidate&) override {
     if (!has_remote_) fail("addIceCandidate");
   }
-  bool sendOnChannel(const std::string& text) override {
+  bool sendOnChannel(const std::string& sent) override {
+    std::string text = sent;
     FakePeer* other = partner();
     if (!channel_open_ || !other) return false;
-    if (text.find("\"chat\"") != std::string::npos) ++world_.channel_chat;
-    if (world_.drop_acks && text.find("\"ack\"") != std::string::npos) return true;
+    nlohmann::json payload = nlohmann::json::parse(text, nullptr, false);
+    if (payload.is_object() && payload.contains("chat")) ++world_.channel_chat;
+    if (payload.is_object() && payload.contains("ack")) {
+      if (!payload.contains("chat")) ++world_.channel_acks;
+      if (world_.drop_acks) {  // the acknowledgement is lost; a message that carried one still arrives
+        if (!payload.contains("chat")) return true;
+        payload.erase("ack");
+        text = dumpJson(payload);
+      }
+    }
     world_.queue.push_back([w = &world_, port = other->port_, text] {
       auto it = w->peers.find(port);
       if (it != w->peers.end()) it->second->event(PeerEvent::Kind::kChannelMessage, text);
@@ -268,16 +277,20 @@ void World::fromClient(Member& m, const std::string& text) {
   if (f.op != "message") return;
   auto& users = rooms[m.room];
   if (f.payload.is_object() && f.payload.contains("chat")) ++relayed_chat;
-  if (drop_acks && f.payload.is_object() && f.payload.contains("ack")) return;
+  nlohmann::json payload = f.payload;
+  if (drop_acks && payload.is_object() && payload.contains("ack")) {
+    if (!payload.contains("chat")) return;
+    payload.erase("ack");
+  }
   if (f.to) {
     auto it = users.find(*f.to);
     if (it == users.end()) {
       return sendTo(m, "error", "__sys__", m.name, json{{"code", "unknown_recipient"}, {"reason", "gone"}});
     }
-    sendTo(*it->second, "message", m.name, *f.to, f.payload);
+    sendTo(*it->second, "message", m.name, *f.to, payload);
   } else {
     for (auto& [u, other] : users)
-      if (other != &m) sendTo(*other, "message", m.name, nullptr, f.payload);
+      if (other != &m) sendTo(*other, "message", m.name, nullptr, payload);
   }
 }
 

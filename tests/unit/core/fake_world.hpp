@@ -71,6 +71,7 @@ class World {
   int next_port = 1;
   long relayed_chat = 0;    // chat payloads relayed through the server
   long channel_chat = 0;    // chat payloads sent over data channels
+  long channel_acks = 0;    // acknowledgements sent over data channels on their own (not carried by a chat)
   bool drop_acks = false;   // the network loses every acknowledgement
   bool silent = false;      // the server reads but never answers (a dead network path the browser has not noticed)
 

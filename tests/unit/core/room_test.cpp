@@ -101,6 +101,29 @@ TEST(Room, LostAcknowledgementsCauseResendsButNoDuplicates) {
   EXPECT_EQ(countLine(*ms[1], "ann:once"), 1);
 }
 
+TEST(Room, AnAnswerCarriesTheAcknowledgementOfWhatItAnswers) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  // bob answers from his message listener, as a bot or the benchmark's echo does
+  ms[1]->controller.onEvent = [&](const std::string& type, const nlohmann::json& detail) {
+    if (type == "message" && !detail["own"].get<bool>()) ms[1]->controller.sendChat("re: " + detail["text"].get<std::string>(), "ann");
+  };
+  const long acks = w.channel_acks, chats = w.channel_chat;
+  ms[0]->controller.sendChat("hello", "bob");
+  w.run();
+  EXPECT_EQ(countLine(*ms[0], "bob:re: hello"), 1);
+  EXPECT_EQ(ms[0]->controller.state().pending, 0) << "ann's message is acknowledged";
+  EXPECT_EQ(ms[1]->controller.state().pending, 0) << "bob's answer is acknowledged";
+  EXPECT_EQ(w.channel_chat - chats, 2);
+  EXPECT_EQ(w.channel_acks - acks, 1) << "bob's acknowledgement rode on his answer; only ann's went alone";
+  // Without an answer, the acknowledgement goes at once, on its own.
+  ms[1]->controller.onEvent = nullptr;
+  ms[0]->controller.sendChat("no answer", "bob");
+  w.run();
+  EXPECT_EQ(ms[0]->controller.state().pending, 0);
+  EXPECT_EQ(w.channel_acks - acks, 2);
+}
+
 TEST(Room, LeavingAndComingBackWithTheSameName) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
