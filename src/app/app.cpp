@@ -383,6 +383,13 @@ void App::frame() {
   ImGui::Render();
   // Is a text field active now, at the end of this frame? (io.WantTextInput lags a frame behind.)
   const ImGuiContext& g = *ImGui::GetCurrentContext();
+  // ImGui applies some things in the frame after they were asked for: a scroll (a log following its new lines),
+  // a window fitting itself to new contents. Then one more frame shows the state as it is meant to look.
+  const bool settling = std::any_of(g.Windows.begin(), g.Windows.end(), [](const ImGuiWindow* w) {
+    return w->Active && (w->ScrollTarget.x != FLT_MAX || w->ScrollTarget.y != FLT_MAX || w->AutoFitFramesX > 0 ||
+                         w->AutoFitFramesY > 0 || w->HiddenFramesCannotSkipItems > 0);
+  });
+  if (settling) dirty_frames_ = std::max(dirty_frames_, 1);
   text_field_active_ = g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId;
   if (text_input_) text_input_->follow(text_field_active_);
   const double ui_done = bridge::CanvasView::now();

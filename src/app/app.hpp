@@ -109,13 +109,13 @@ class App {
   double retry_in_ms_ = 0;  // set by frame(): not drawn, due in this many ms
   std::vector<bool> speaking_;  // the speaking rings last drawn
   // Frames are drawn only when there is something new to show. Input: at once, and a few frames more (ImGui
-  // settles focus and layout over a frame or two). A state change (a message, a peer's state): two frames
-  // (the second applies scrolling), at most one every kStateFrameMs — a burst of messages then costs a few
+  // settles focus and layout over a frame or two). A state change (a message, a peer's state): one frame, and a
+  // second when ImGui asks for one (a log scrolling to a new line), at most one every kStateFrameMs — a burst of messages then costs a few
   // frames, not sixty a second. Otherwise one frame every kIdleFrameMs (the text cursor does not blink).
   // And never while the GPU is still busy with the previous frame (GlRenderer::busy).
   static constexpr double kSpeakingLevel = 0.02;  // RTP audio level (0..1) above which a tile shows speech
   static constexpr int kInputFrames = 3;
-  static constexpr int kStateFrames = 2;
+  static constexpr int kStateFrames = 1;  // and one more while ImGui settles (a scroll applies a frame later)
   static constexpr double kStateFrameMs = 100;
   static constexpr double kVideoFrameMs = 1000.0 / 30;  // video frames of all streams, gathered: ≤ 30 drawn/s
   static constexpr double kIdleFrameMs = 2000;

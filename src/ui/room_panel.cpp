@@ -265,7 +265,10 @@ void RoomPanel::drawEvents(const core::AppState& state) {
       if (l.kind == core::StatusKind::kError) ImGui::PopStyleColor();
     }
   }
-  if (at_bottom) ImGui::SetScrollHereY(1.0f);
+  // Follows new lines while at the bottom. Only when there are new ones: a scroll asked for is applied in the
+  // next frame, which the app then draws (App::frame), so asking every frame would cost a frame every time.
+  if (at_bottom && state.events.size() != last_events_) ImGui::SetScrollHereY(1.0f);
+  last_events_ = state.events.size();
   ImGui::EndChild();
 }
 

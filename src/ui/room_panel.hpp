@@ -51,6 +51,7 @@ class RoomPanel {
   std::string viewing_sent_ = "\x01";  // the conversation last reported with ViewConversation
   bool focus_input_ = true;
   std::size_t last_count_ = 0;      // messages seen last frame (to follow new ones)
+  std::size_t last_events_ = 0;     // event log lines seen last frame
   float wrap_width_ = -1;
   std::unordered_map<std::string, float> heights_;  // message key → height at wrap_width_
   std::string pinned_;  // the member whose tile is shown large ("" = none)
