@@ -96,11 +96,16 @@ async function runOnce(kind, n) {
     members.push({ name, context, page });
   }
   await members[0].page.waitForTimeout(1000);  // every page loaded and idle, for both kinds alike
+  // imroom: how many frames each page draws while joining (each costs 20-35 ms of CPU here; BENCHMARKS.md)
+  const drawn = () => Promise.all(members.map((m) => m.page.evaluate(() => window.imroom ? window.imroom.state().ui.frames : 0)));
+  const framesBefore = await drawn();
   await Promise.all(members.map((m) => m.page.evaluate(() => window.__bench.join())));
   await Promise.all(members.map((m) => m.page.waitForFunction(() => window.__bench.meshAt > 0, null,
                                                                 { timeout: 30_000, polling: 10 })));
   const times = await Promise.all(members.map((m) => m.page.evaluate(() => [window.__bench.joinAt, window.__bench.meshAt])));
   const join = Math.max(...times.map((t) => t[1])) - Math.min(...times.map((t) => t[0]));
+  const framesAfter = await drawn();
+  const frames = framesAfter.map((f, i) => f - framesBefore[i]);
   // Round trips are chat in a settled room: both kinds get the same pause after the mesh (imroom draws the
   // room screen and the members' new states in it; the reference draws nothing).
   await members[0].page.waitForTimeout(SETTLE_MS);
@@ -111,17 +116,18 @@ async function runOnce(kind, n) {
     }
   }
   for (const m of members) await m.context.close();
-  return { join, rtts };
+  return { join, rtts, frames };
 }
 
 const results = {};
 for (const n of SIZES) {
-  results[n] = { imroom: { join: [], rtts: [] }, reference: { join: [], rtts: [] } };
+  results[n] = { imroom: { join: [], rtts: [], frames: [] }, reference: { join: [], rtts: [], frames: [] } };
   for (let r = 0; r < ROUNDS; r++) {
     for (const kind of ["imroom", "reference"]) {  // alternating, so drift hits both alike
-      const { join, rtts } = await runOnce(kind, n);
+      const { join, rtts, frames } = await runOnce(kind, n);
       results[n][kind].join.push(join);
       results[n][kind].rtts.push(...rtts);
+      results[n][kind].frames.push(...frames);
     }
   }
 }
@@ -142,4 +148,6 @@ for (const n of SIZES) {
     ["round trip p99 ms", q(im.rtts, 0.99), q(ref.rtts, 0.99)],
   ];
   for (const [label, a, b] of rows) console.log(`${String(n).padStart(7)}  ${label.padEnd(18)} ${fmt(a)}  ${fmt(b)}   ${(a / b).toFixed(2)}×`);
+  console.log(`${String(n).padStart(7)}  ${"frames/page in join".padEnd(18)} ${fmt(q(im.frames, 0.5))}  ${"(none)".padStart(8)}   ` +
+              `(p50 of every page; max ${Math.max(...im.frames)})`);
 }
