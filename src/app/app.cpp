@@ -215,11 +215,11 @@ void App::markDirty() {
   scheduleStateFrame(now);
 }
 
-// The same rule as App::frame's for a state change without video: at most every kStateFrameMs, once the burst
-// paused for kQuietMs or kMaxDeferMs after it began.
-double App::stateDueIn(double now) const {
+// When a pending state change may be drawn: at most every `interval` after the last frame, and (unless a new
+// video frame comes with it) once its burst paused for kQuietMs or kMaxDeferMs after it began.
+double App::stateDueIn(double now, double interval, bool new_video) const {
   const double quiet_in = kQuietMs - (now - last_change_), defer_in = kMaxDeferMs - (now - dirty_since_);
-  return std::max(kStateFrameMs - (now - last_drawn_), std::min(quiet_in, defer_in));
+  return std::max(interval - (now - last_drawn_), new_video ? 0.0 : std::min(quiet_in, defer_in));
 }
 
 // Until a state change is due, a timer waits for it. An animation frame asked for and not drawn in still
@@ -227,7 +227,7 @@ double App::stateDueIn(double now) const {
 // Input and video frames are asked for at once, as before.
 void App::scheduleStateFrame(double now) {
   if (!running_ || frame_request_ || retry_timer_) return;
-  const double due_in = input_frames_ > 0 || drew_video_ ? 0.0 : stateDueIn(now);
+  const double due_in = input_frames_ > 0 || drew_video_ ? 0.0 : stateDueIn(now, kStateFrameMs, false);
   if (due_in <= 0) return wake();
   retry_timer_ = emscripten_set_timeout(&App::retryThunk, std::max(1.0, due_in), this);
 }
@@ -337,11 +337,10 @@ void App::frame() {
   const double state_interval = sources.empty() ? kStateFrameMs : kVideoFrameMs;
   // State changes (and the new screen a join or a leave brings) wait for a pause in the burst they came in.
   const bool pending = dirty_frames_ > 0 || new_screen;
-  const double quiet_in = kQuietMs - (started - last_change_), defer_in = kMaxDeferMs - (started - dirty_since_);
-  const bool settled = video || quiet_in <= 0 || defer_in <= 0;
-  const bool due = input_frames_ > 0 || (pending && since >= state_interval && settled) || since >= kIdleFrameMs;
+  const double due_in = stateDueIn(started, state_interval, video);
+  const bool due = input_frames_ > 0 || (pending && due_in <= 0) || since >= kIdleFrameMs;
   if (!due) {  // nothing new to show yet: save the CPU (and the battery)
-    if (pending) retry_in_ms_ = std::max({1.0, state_interval - since, settled ? 0.0 : std::min(quiet_in, defer_in)});
+    if (pending) retry_in_ms_ = std::max(1.0, due_in);
     return;
   }
   if (renderer_.busy() && since < kMaxWaitMs) {  // the GPU is behind: look again in a moment

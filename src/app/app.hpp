@@ -73,7 +73,7 @@ class App {
   static void retryThunk(void* self);
   // A state change not drawn yet waits for its frame on a timer, not on animation frames (scheduleStateFrame).
   void scheduleStateFrame(double now);
-  double stateDueIn(double now) const;  // ms until a pending state change may be drawn (<= 0: now)
+  double stateDueIn(double now, double interval, bool new_video) const;  // ms until a state change may be drawn
   void syncMirror();                    // the accessibility mirror, brought in line with the state
   static int sdlEventWatch(void* self, SDL_Event* event);
   void tick();

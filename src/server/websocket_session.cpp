@@ -62,7 +62,7 @@ WebSocketSession<Stream>::WebSocketSession(Stream&& stream, SignalingService& se
 template <class Stream>
 WebSocketSession<Stream>::~WebSocketSession() {
   finish();
-  if (counted_) service_.release(address_);
+  if (std::exchange(counted_, false)) service_.release(address_);
 }
 
 template <class Stream>
@@ -323,14 +323,14 @@ void WebSocketSession<Stream>::doWrite() {
       }
     }
     queued_bytes_ = queued_bytes_ - payload - out_.size() + rest.size();
-    if (queue_head_ + taken == queue_.size()) {
+    queue_head_ += taken;
+    if (queueEmpty()) {
       std::vector<Outgoing>().swap(queue_);  // an idle socket holds no queue
       queue_head_ = 0;
     } else {
       // Sent frames are let go at once; the vector is compacted only once they are half of it, so a long
       // backlog drains in linear time (erasing from the front at every write was quadratic).
-      for (std::size_t i = 0; i < taken; ++i) queue_[queue_head_ + i].text.reset();
-      queue_head_ += taken;
+      for (std::size_t i = queue_head_ - taken; i < queue_head_; ++i) queue_[i].text.reset();
       if (queue_head_ >= 64 && 2 * queue_head_ >= queue_.size()) {
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
         queue_head_ = 0;
@@ -351,7 +351,7 @@ void WebSocketSession<Stream>::doWrite() {
                                                                                     std::size_t) { self->onWrite(ec); });
       return;
     }
-    if (close_sent_ && queue_head_ == queue_.size()) {
+    if (close_sent_ && queueEmpty()) {
       // Our close frame is out. Once the client's has come too, send FIN and drain until its FIN (closing with
       // unread bytes would reset the connection and could destroy the close frame before the client reads it).
       if (peer_closed_) halfClose();
@@ -366,7 +366,7 @@ void WebSocketSession<Stream>::onWrite(boost::system::error_code ec) {
   if (ec) return shut();
   queued_bytes_ -= out_.size();
   std::string().swap(out_);
-  if (close_sent_ && queue_head_ == queue_.size()) {
+  if (close_sent_ && queueEmpty()) {
     if (peer_closed_) halfClose();
     return;
   }

@@ -81,6 +81,7 @@ class WebSocketSession : public WebSocketPeer,
   void doWrite();
   void onWrite(boost::system::error_code ec);
   void halfClose();
+  bool queueEmpty() const { return queue_head_ == queue_.size(); }
   void shut();     // closes the socket now
   void finish();   // leaves the hub (once)
 
