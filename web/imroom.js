@@ -89,7 +89,7 @@
     for (const key of ["room", "username"]) {
       const v = opts[key];
       if (v !== undefined && v !== "" && (typeof v !== "string" || !NAME_RE.test(v))) {
-        throw new Error("ImRoom.create: `" + key + "` must be 1-64 letters, digits, - or _");
+        throw new Error("ImRoom.create: `" + key + "` must be 1-64 Latin letters (a-z, A-Z), digits, - or _");
       }
     }
     if (opts.media !== undefined && !MEDIA.includes(opts.media)) {

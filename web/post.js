@@ -87,6 +87,82 @@ Module["imroomTextInput"] = function () {
   return ta;
 };
 
+// Characters the app's baked font lacks (Cyrillic, CJK, emoji, ...), drawn with the browser's own fonts
+// (src/bridge/glyph_canvas.cpp): {meta: [codepoint, width, height, left, top, advance, colored] per glyph,
+// pixels: their RGBA bytes one after another}. left/top place the bitmap from the pen on the baseline. Plain
+// glyphs come white (the UI tints them); colour glyphs (emoji) as drawn. null if the page has no 2D canvas.
+Module["imroomRasterizeGlyphs"] = function (codepoints, px) {
+  try {
+    const canvas = Module["imroomGlyphCanvas"] || (Module["imroomGlyphCanvas"] = document.createElement("canvas"));
+    let ctx = canvas.getContext("2d", { willReadFrequently: true });
+    if (!ctx) return null;
+    const font = px + 'px "DejaVu Sans", sans-serif';  // the UI's own face first, then what the system has
+    ctx.font = font;
+    const limit = Math.ceil(4 * px + 8);
+    const boxes = codepoints.map((cp) => {
+      const text = String.fromCodePoint(cp);
+      const m = ctx.measureText(text);
+      // The ink's box around the pen, one pixel more each way for antialiasing.
+      const left = Math.floor(-m.actualBoundingBoxLeft) - 1, right = Math.ceil(m.actualBoundingBoxRight) + 1;
+      const top = Math.floor(-m.actualBoundingBoxAscent) - 1, bottom = Math.ceil(m.actualBoundingBoxDescent) + 1;
+      const width = Math.max(0, right - left), height = Math.max(0, bottom - top);
+      const clipped = width > limit || height > limit;  // a pathologically large glyph: cut to the limit
+      return { cp, text, left, top, width: Math.min(limit, width), height: Math.min(limit, height), advance: m.width,
+               clipped };
+    });
+    // All in one canvas, row by row, read back at once: a read per glyph cost ~0.5 ms each.
+    const rowWidth = Math.max(1024, ...boxes.map((b) => b.width + 1));
+    let x = 0, y = 0, rowHeight = 0;
+    for (const b of boxes) {
+      if (x + b.width > rowWidth) { x = 0; y += rowHeight + 1; rowHeight = 0; }
+      b.x = x; b.y = y;
+      x += b.width + 1;
+      rowHeight = Math.max(rowHeight, b.height);
+    }
+    canvas.width = rowWidth;
+    canvas.height = Math.max(1, y + rowHeight);
+    ctx = canvas.getContext("2d", { willReadFrequently: true });  // resizing reset its state
+    ctx.font = font;
+    ctx.fillStyle = "#fff";
+    ctx.textBaseline = "alphabetic";
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    for (const b of boxes) {
+      if (b.width === 0 || b.height === 0) continue;
+      if (b.clipped) { ctx.save(); ctx.beginPath(); ctx.rect(b.x, b.y, b.width, b.height); ctx.clip(); }
+      ctx.fillText(b.text, b.x - b.left, b.y - b.top);
+      if (b.clipped) ctx.restore();
+    }
+    const all = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    const meta = [], images = [];
+    let bytes = 0;
+    for (const b of boxes) {
+      let width = b.width, height = b.height, colored = false, ink = false, data = null;
+      if (width > 0 && height > 0) {
+        data = new Uint8ClampedArray(width * height * 4);
+        for (let row = 0; row < height; ++row) {
+          const from = ((b.y + row) * canvas.width + b.x) * 4;
+          data.set(all.subarray(from, from + width * 4), row * width * 4);
+        }
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] === 0) continue;
+          ink = true;
+          if (Math.abs(data[i] - data[i + 1]) > 24 || Math.abs(data[i + 1] - data[i + 2]) > 24) { colored = true; break; }
+        }
+        if (!ink) { width = height = 0; data = null; }  // a space, or a character drawn as nothing
+        else if (!colored) for (let i = 0; i < data.length; i += 4) data[i] = data[i + 1] = data[i + 2] = 255;
+      }
+      meta.push(b.cp, width, height, b.left, b.top, b.advance, colored ? 1 : 0);
+      if (data) { images.push(data); bytes += data.length; }
+    }
+    const pixels = new Uint8Array(bytes);
+    let at = 0;
+    for (const d of images) { pixels.set(d, at); at += d.length; }
+    return { meta, pixels };
+  } catch (e) {
+    return null;
+  }
+};
+
 // Camera and microphone (target 5): "ok" {video, audio} or "err" {name, message}. The stream stays on
 // Module.imroomLocal for the peer connections to add; a hidden <video> shows it for the local preview tile.
 Module["imroomGetMedia"] = function (video, audio) {

@@ -50,7 +50,7 @@ std::string App::start() {
   io.ConfigInputTextCursorBlink = false;  // a steady cursor needs no frames while nothing happens
   applied_look_ = controller_.state().look;
   ui::applyTheme(applied_look_.theme, applied_look_.font_scale);
-  ui::loadFonts(static_cast<float>(metrics_.pixel_ratio), applied_look_.font_scale);
+  font_.load(static_cast<float>(metrics_.pixel_ratio), applied_look_.font_scale);
   ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
   // After the SDL backend, which installs its own (SDL has no clipboard in the browser).
   io.SetClipboardTextFn = [](void*, const char* text) { bridge::copyToClipboard(text); };
@@ -188,6 +188,7 @@ core::LinkVerdict App::link(const core::PeerView& p) const {
 
 void App::stateChanged() {
   markDirty();
+  glyphs_due_ = true;
   if (!mirror_) return;
   // What to say is worked out at every change (a status shown only briefly is still said); the DOM is
   // touched later, with the frames, except when the screen changes: the keyboard focus moves at once.
@@ -301,7 +302,7 @@ bool App::followCanvas() {
   SDL_SetWindowSize(window_, std::max(1, now.css_width), std::max(1, now.css_height));
   canvas_.resizeBuffer(now);
   if (ratio_changed) {
-    ui::loadFonts(static_cast<float>(now.pixel_ratio), applied_look_.font_scale);
+    font_.load(static_cast<float>(now.pixel_ratio), applied_look_.font_scale);
     renderer_.reloadFonts();
     damage_.invalidate();
   }
@@ -315,10 +316,29 @@ void App::followLook() {
   applied_look_ = look;
   ui::applyTheme(look.theme, look.font_scale);
   if (new_size) {
-    ui::loadFonts(static_cast<float>(metrics_.pixel_ratio), look.font_scale);
+    font_.load(static_cast<float>(metrics_.pixel_ratio), look.font_scale);
     renderer_.reloadFonts();
   }
   damage_.invalidate();
+}
+
+// Characters the atlas lacks (a message in another script, a name with an accent the baked font has not, an
+// emoji typed): drawn by the browser's fonts and added before this frame lays out its text, so none shows as "?".
+void App::followText() {
+  if (glyphs_due_) {
+    glyphs_due_ = false;
+    font_.noteState(controller_.state());
+  }
+  const ImVector<ImWchar>& typed = ImGui::GetIO().InputQueueCharacters;
+  if (!typed.empty()) font_.note(std::vector<char32_t>(typed.begin(), typed.end()));
+  switch (font_.update()) {
+    case ui::UiFont::Change::kNone: return;
+    case ui::UiFont::Change::kGlyphsAdded:
+      for (const ui::UiFont::Patch& p : font_.patches()) renderer_.updateFonts(p.x, p.y, p.width, p.height, p.rgba);
+      break;
+    case ui::UiFont::Change::kRebuilt: renderer_.reloadFonts(); break;
+  }
+  // No damage to mark: text whose glyphs moved or came has new texture coordinates, which the tracker sees.
 }
 
 void App::frame() {
@@ -375,6 +395,7 @@ void App::frame() {
   }
 
   feedTextInput();
+  followText();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
   const std::vector<ui::VideoTile> tiles = videos_.update(sources);

@@ -11,6 +11,8 @@
 #include "announcer.hpp"
 #include "browser_ports.hpp"
 #include "canvas_view.hpp"
+#include "fonts.hpp"
+#include "glyph_canvas.hpp"
 #include "gl_renderer.hpp"
 #include "text_input.hpp"
 #include "video_textures.hpp"
@@ -51,6 +53,7 @@ class App {
   const FrameStats& stats() const { return stats_; }
   const bridge::CanvasMetrics& metrics() const { return metrics_; }
   const VideoTextures& videos() const { return videos_; }
+  const ui::UiFont& font() const { return font_; }
   double audioLevel(int peer_id) const { return ports_.audioLevel(peer_id); }
   core::LinkStats linkStats(int peer_id) const { return ports_.linkStats(peer_id); }
   core::LinkVerdict link(const core::PeerView& p) const;
@@ -82,6 +85,7 @@ class App {
   std::vector<VideoTextures::Source> videoSources();
   bool followCanvas();  // true when the size or pixel ratio changed
   void followLook();    // the theme and text size of the state, applied (fonts rebuilt for a new size)
+  void followText();    // characters about to be shown that the font atlas lacks, added to it
 
   bridge::BrowserPorts ports_;  // before the controller, which uses it
   core::Controller controller_;
@@ -89,6 +93,9 @@ class App {
   bridge::CanvasView canvas_;
   bridge::CanvasMetrics metrics_;
   GlRenderer renderer_;
+  bridge::GlyphCanvas glyph_canvas_;
+  ui::UiFont font_{&glyph_canvas_};
+  bool glyphs_due_ = true;  // the state changed since its text was scanned for characters the atlas lacks
   VideoTextures videos_;
   ui::DamageTracker damage_;
   FrameStats stats_;

@@ -159,6 +159,13 @@ void GlRenderer::reloadFonts() {
   io.Fonts->ClearTexData();  // the pixels live on the GPU now
 }
 
+void GlRenderer::updateFonts(int x, int y, int width, int height, const unsigned char* rgba) {
+  if (!font_texture_) return;
+  glBindTexture(GL_TEXTURE_2D, font_texture_);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, x, y, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+}
+
 bool GlRenderer::busy() {
   if (!fence_) return false;
   GLsync fence = static_cast<GLsync>(fence_);

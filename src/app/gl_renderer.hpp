@@ -35,6 +35,8 @@ class GlRenderer {
   void shutdown();
   // Uploads ImGui's font atlas again (after fonts were rebuilt for a new pixel ratio).
   void reloadFonts();
+  // Uploads one region of the font atlas (characters added to it: ui::UiFont::patches()).
+  void updateFonts(int x, int y, int width, int height, const unsigned char* rgba);
   // Draws the part of the frame inside `damage` (display coordinates), after clearing it to `clear`; the rest of
   // the canvas keeps its pixels (the context preserves its drawing buffer).
   void render(const ImDrawData* data, int fb_width, int fb_height, const ui::DamageRect& damage, const ImVec4& clear);

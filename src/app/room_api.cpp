@@ -207,6 +207,8 @@ class RoomApi {
     ui.set("pixelRatio", m.pixel_ratio);
     ui.set("lastUploadMs", app_.videos().lastUploadMs());
     ui.set("lastDamage", f.last_damage);
+    ui.set("glyphs", static_cast<double>(app_.font().extraGlyphs()));  // characters drawn by the browser's fonts
+    ui.set("glyphsMissing", static_cast<double>(app_.font().missing()));  // characters shown as "?"
     ui.set("screen", std::string(s.screen == core::Screen::kRoom ? "room" : "join"));
     val out = val::object();
     out.set("self", self);

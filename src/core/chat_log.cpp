@@ -15,6 +15,7 @@ bool ChatLog::add(ChatMessage m) {
   std::string conversation = conversationOf(m);
   if (!m.own && !(looking_ && conversation == viewing_)) ++unread_[conversation];
   messages_.push_back(std::move(m));
+  ++added_;
   while (messages_.size() > capacity_) messages_.pop_front();
   return true;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
@@ -30,6 +31,9 @@ class ChatLog {
 
   const std::deque<ChatMessage>& messages() const { return messages_; }
   std::size_t size() const { return messages_.size(); }
+  // How many messages were ever added (never goes back, not even at clear()): the last added() - n of
+  // messages() are those added since a reader saw n.
+  std::uint64_t added() const { return added_; }
 
   // The conversation a message belongs to, as this user sees it: "" (the room) or the other user's name.
   static std::string conversationOf(const ChatMessage& m);
@@ -45,6 +49,7 @@ class ChatLog {
   static std::string key(const std::string& from, const std::string& id) { return from + '\x1f' + id; }
 
   std::size_t capacity_;
+  std::uint64_t added_ = 0;
   std::deque<ChatMessage> messages_;
   std::deque<std::string> id_order_;  // ids remembered for de-duplication (bounded like the history)
   std::unordered_set<std::string> ids_;

@@ -17,7 +17,7 @@ std::string nameProblem(std::string_view name, std::string_view what) {
   for (char c : name) {
     if (!isNameChar(c)) {
       if (c == ' ') return "The " + w + " cannot contain spaces: use - or _ instead.";
-      return "The " + w + " may only use letters, digits, - and _.";
+      return "The " + w + " may only use Latin letters (a-z, A-Z), digits, - and _.";
     }
   }
   return {};

@@ -1,4 +1,4 @@
-// Room and user names: letters, digits, '-' and '_', 1 to 64 characters (DESIGN.md §5).
+// Room and user names: Latin letters (a-z, A-Z), digits, '-' and '_', 1 to 64 characters (DESIGN.md §5).
 // The same rule is enforced by the client (clear message before joining) and by the server.
 #pragma once
 

@@ -12,3 +12,7 @@
                           __LINE__),                                                       \
              std::abort()))
 #endif
+
+// Characters beyond the Basic Multilingual Plane (emoji, many CJK ideographs) are ImWchar too: typed text keeps
+// them and the font atlas can hold their glyphs (src/ui/fonts.hpp).
+#define IMGUI_USE_WCHAR32

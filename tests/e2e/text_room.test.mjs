@@ -93,9 +93,15 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
   await page.keyboard.press("Enter");
   await waitMessage(ann, "bob:and again");
   // An input method (or a phone's keyboard, or dictation) commits whole strings without key presses.
-  await page.keyboard.insertText("καλημέρα, привет, café — 你好");
+  await page.keyboard.insertText("καλημέρα, привет, café — 你好 👋");
   await page.keyboard.press("Enter");
-  await waitMessage(ann, "bob:καλημέρα, привет, café — 你好");
+  await waitMessage(ann, "bob:καλημέρα, привет, café — 你好 👋");
+  // Drawn, not "?": the 16 characters beyond the baked font (7 Greek, 6 Cyrillic, 2 Han, an emoji) come from
+  // the browser's fonts, on the page that typed them and on the page that received them.
+  for (const p of [page, ann.page]) {
+    await p.waitForFunction(() => window.imroom.state().ui.glyphs >= 16, null, { timeout: 5_000 });
+    assert.equal((await p.evaluate(() => window.imroom.state())).ui.glyphsMissing, 0);
+  }
   // Editing keys work on committed text: Backspace twice, then Enter.
   await page.keyboard.insertText("typo!!");
   await page.keyboard.press("Backspace");
@@ -104,6 +110,7 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
   await waitMessage(ann, "bob:typo");
   await page.waitForTimeout(300);
   writeFileSync(artifactPath("text-room-2.png"), await page.screenshot());
+  writeFileSync(artifactPath("text-room-2-receiver.png"), await ann.page.screenshot());
   assert.deepEqual(errors, []);
   await ann.context.close();
   await context.close();

@@ -34,6 +34,16 @@ TEST(ChatLog, HistoryIsBoundedButOldIdsStayKnown) {
   EXPECT_FALSE(log.add(msg("m-3", "ann"))) << "a late resend of a trimmed line is still a duplicate";
 }
 
+TEST(ChatLog, AddedCountsEveryNewMessageThroughTrimsAndClears) {
+  ChatLog log(10);
+  for (int i = 0; i < 25; ++i) log.add(msg("m-" + std::to_string(i), "ann"));
+  log.add(msg("m-24", "ann"));  // a duplicate adds nothing
+  EXPECT_EQ(log.added(), 25u);  // the last added() - 20 messages are those after the 20th: the last 5 here
+  log.clear();
+  log.add(msg("n-1", "bob"));
+  EXPECT_EQ(log.added(), 26u);  // never goes back: a reader that saw 25 finds exactly the one new line
+}
+
 TEST(ChatLog, UnreadCountsPerConversation) {
   ChatLog log;
   log.add(msg("1", "bob"));

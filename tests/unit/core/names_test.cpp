@@ -30,8 +30,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(NameCase{"lobby", true, ""}, NameCase{"Ann_2-b", true, ""},
                       NameCase{std::string(64, 'a'), true, ""}, NameCase{"", false, "Enter a room"},
                       NameCase{std::string(65, 'a'), false, "too long"}, NameCase{"my room", false, "spaces"},
-                      NameCase{"a/b", false, "letters, digits"}, NameCase{"caf\xc3\xa9", false, "letters, digits"},
-                      NameCase{"..", false, "letters, digits"}, NameCase{std::string("a\0b", 3), false, "letters"}));
+                      NameCase{"a/b", false, "digits, - and _"}, NameCase{"caf\xc3\xa9", false, "Latin letters (a-z, A-Z)"},
+                      NameCase{"..", false, "digits, - and _"}, NameCase{std::string("a\0b", 3), false, "letters"}));
 
 }  // namespace
 }  // namespace imroom::core

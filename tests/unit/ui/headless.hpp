@@ -24,7 +24,7 @@ class HeadlessUi : public ::testing::Test {
     io.KeyMap[ImGuiKey_Tab] = ImGuiKey_Tab;
     io.KeyMap[ImGuiKey_Escape] = ImGuiKey_Escape;
     applyTheme();
-    ASSERT_TRUE(loadFonts(2.0f));
+    ASSERT_TRUE(font_.load(2.0f));
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
@@ -71,6 +71,7 @@ class HeadlessUi : public ::testing::Test {
     ImGui::GetIO().KeysDown[key] = false;
   }
 
+  UiFont font_;
   core::Controller controller_;
   Ui ui_;
 };
