@@ -10,7 +10,17 @@ Negotiator::Negotiator(bool polite, PeerPort& port, std::function<void(json)> se
                        std::function<void(std::string)> log)
     : polite_(polite), port_(port), send_(std::move(send)), log_(std::move(log)) {}
 
+void Negotiator::offerNow() {
+  if (making_offer_ || need_offer_ || signaling_ != Signaling::kStable) return;  // one is coming already
+  early_offer_ = true;
+  need_offer_ = true;
+  pump();
+}
+
 void Negotiator::onNegotiationNeeded() {
+  const bool covered = early_offer_ && (making_offer_ || signaling_ == Signaling::kHaveLocalOffer);
+  early_offer_ = false;
+  if (covered) return;
   need_offer_ = true;
   pump();
 }
@@ -81,6 +91,7 @@ void Negotiator::onRemoteDescriptionSet() {
     steps_.push_front(Step{Step::Kind::kSetLocal, {}, {}});  // the answer, before anything else
   } else {
     signaling_ = Signaling::kStable;
+    early_offer_ = false;  // from now on the browser's events are about new changes
   }
   std::vector<IceCandidate> held = std::move(held_);
   held_.clear();

@@ -21,6 +21,12 @@ class Negotiator {
   Negotiator(bool polite, PeerPort& port, std::function<void(nlohmann::json)> send,
              std::function<void(std::string)> log);
 
+  // The caller's first offer, made at once instead of when the browser's negotiationneeded event comes (a task
+  // later: 3-7 ms here, on the critical path of every join). The event, when it comes while that offer is being
+  // made or is out, is for what the offer already carries, and is dropped; a change made after it is seen by
+  // the browser again once the connection is stable (JSEP), which fires the event anew.
+  void offerNow();
+
   // From the local peer connection.
   void onNegotiationNeeded();
   void onLocalDescription(const Description& d);
@@ -65,6 +71,7 @@ class Negotiator {
   bool making_offer_ = false;
   bool offer_rolled_back_ = false;  // the offer being made was overtaken by the remote's (polite side)
   bool need_offer_ = false;
+  bool early_offer_ = false;  // offerNow() made the offer in flight or out: the browser's event is covered
   bool ignore_offer_ = false;
   int offered_oid_ = 0;    // id of our latest offer
   int answering_oid_ = 0;  // id of the remote offer we answer

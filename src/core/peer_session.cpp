@@ -29,6 +29,7 @@ void PeerSession::start() {
   if (!caller_) return;
   channel_ = "connecting";
   port_->createChannel();
+  negotiator_->offerNow();  // not a task later, at the browser's negotiationneeded
 }
 
 void PeerSession::onPeerEvent(const PeerEvent& e, double now) {

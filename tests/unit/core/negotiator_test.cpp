@@ -229,6 +229,46 @@ TEST(Negotiator, RepeatedNegotiationNeededMakesOneOfferAtATime) {
   EXPECT_LE(p.pa.offers_made, 3);
 }
 
+TEST(Negotiator, TheCallersFirstOfferGoesAtOnceAndTheBrowsersLateEventMakesNoSecond) {
+  Pair p;
+  p.pa.createChannel();  // the browser queues negotiationneeded...
+  p.a.offerNow();        // ...and the offer does not wait for it
+  ASSERT_EQ(p.queue.size(), 2u);
+  std::swap(p.queue[0], p.queue[1]);  // setLocalDescription completes first, then the event comes
+  p.step();
+  EXPECT_EQ(p.to_b.size(), 1u) << "the offer is out before the browser's event";
+  p.run();
+  p.expectConverged();
+  EXPECT_EQ(p.pa.offers_made, 1) << "the event was for what the offer carried";
+  // Afterwards the browser's events are new changes again.
+  p.pa.restartIce();
+  p.run();
+  p.expectConverged();
+  EXPECT_EQ(p.pa.offers_made, 2);
+}
+
+TEST(Negotiator, AnEarlyOfferTakesNoEffectWhenOneIsAlreadyComing) {
+  Pair p;
+  p.pa.createChannel();
+  p.step();          // the browser's event came first: the offer is being made
+  p.a.offerNow();    // nothing more
+  p.run();
+  p.expectConverged();
+  EXPECT_EQ(p.pa.offers_made, 1);
+}
+
+TEST(Negotiator, EarlyOffersFromBothSidesStillResolveTheGlare) {
+  Pair p;
+  p.pa.createChannel();
+  p.a.offerNow();
+  p.pb.createChannel();
+  p.b.offerNow();
+  p.run();
+  p.expectConverged();
+  EXPECT_EQ(p.a.ignoredOffers(), 1);
+  EXPECT_EQ(p.pb.offers_made, 2) << "the polite side offers again once stable";
+}
+
 TEST(Negotiator, GarbageMessagesAreIgnored) {
   Pair p;
   p.b.onRemoteMessage(json::array());
