@@ -81,6 +81,7 @@ struct AppState {
   int pending = 0;  // own chat messages not yet acknowledged by every recipient
   bool camera = false;      // this member's camera is on (sent to the others)
   bool microphone = false;  // this member's microphone is on
+  bool has_microphone = false;  // this member has a microphone in the call (on or muted)
   std::string share_link;  // the page's address with ?room= (empty when unknown)
   std::string mesh_notice;  // set when the room has more cameras than a mesh carries well
   int video_budget_kbps = 0;  // what this member's camera may send to each member (0 = no camera)

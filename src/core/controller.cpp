@@ -193,7 +193,7 @@ void Controller::leave(const std::string& why) {
 void Controller::resetMedia() {
   media_ready_ = false;
   have_video_ = have_audio_ = false;
-  state_.camera = state_.microphone = false;
+  state_.camera = state_.microphone = state_.has_microphone = false;
   state_.cameras.clear();
   state_.microphones.clear();
   state_.camera_device.clear();
@@ -377,6 +377,7 @@ void Controller::onMedia(bool ok, bool video, bool audio, const std::string& err
   media_ready_ = true;
   have_video_ = video;
   have_audio_ = audio;
+  state_.has_microphone = audio;
   if (new_video) state_.camera = true;  // a camera just granted is on; one already there keeps its switch
   if (new_audio) state_.microphone = true;
   log(std::string("sending ") + (video && audio ? "camera and microphone" : video ? "camera" : "microphone"));

@@ -76,6 +76,12 @@ std::string keyOf(const core::ChatMessage& m) { return m.from + '\x1f' + m.id; }
 
 }  // namespace
 
+SwitchWords microphoneSwitch(const core::AppState& state) {
+  if (state.microphone) return {"Mute", "Turn your microphone off"};
+  if (!state.has_microphone) return {"Start microphone", "Let the room hear you (asks for the microphone)"};
+  return {"Unmute", "Turn your microphone on"};
+}
+
 void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& tiles,
                      std::vector<core::Intent>& out) {
   // A private conversation with someone who left falls back to the room.
@@ -438,8 +444,9 @@ void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Int
     if (colour) ImGui::PopStyleColor();
   };
   // Microphone and camera switches (a text-only member can start them mid-call).
-  if (button(state.microphone ? "Mute" : "Unmute")) out.push_back(core::SetMicrophone{!state.microphone});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip(state.microphone ? "Turn your microphone off" : "Turn your microphone on");
+  const SwitchWords mic = microphoneSwitch(state);
+  if (button(mic.label)) out.push_back(core::SetMicrophone{!state.microphone});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", mic.tooltip);
   if (button(state.camera ? "Stop camera" : "Start camera")) out.push_back(core::SetCamera{!state.camera});
   if (!state.camera_device.empty() || !state.microphone_device.empty()) {
     if (button("Devices")) ImGui::OpenPopup("devices");

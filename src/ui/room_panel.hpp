@@ -28,6 +28,14 @@ struct VideoTile {
   core::LinkVerdict link;   // their connection's quality: bars in the corner (none while unknown)
 };
 
+// The microphone switch's label and tooltip: "Mute" / "Unmute" once a microphone is in the call, "Start
+// microphone" for a member who joined without one (unmuting is not what that button does for them).
+struct SwitchWords {
+  const char* label;
+  const char* tooltip;
+};
+SwitchWords microphoneSwitch(const core::AppState& state);
+
 class RoomPanel {
  public:
   void draw(const core::AppState& state, const std::vector<VideoTile>& tiles, std::vector<core::Intent>& out);

@@ -261,6 +261,8 @@ TEST(Room, MediaGrantedIsAddedToEveryConnectionAndTheOthersSeeIt) {
   joinTextThenVideo(w, ann, bob);
   EXPECT_TRUE(bob.controller.state().camera);
   EXPECT_TRUE(bob.controller.state().microphone);
+  EXPECT_TRUE(bob.controller.state().has_microphone);
+  EXPECT_FALSE(ann.controller.state().has_microphone) << "text-only: her bar offers to start one";
   ASSERT_EQ(ann.controller.state().peers.size(), 1u);
   EXPECT_TRUE(ann.controller.state().peers[0].video);
   EXPECT_TRUE(ann.controller.state().peers[0].audio);

@@ -170,6 +170,15 @@ TEST_F(HeadlessUi, BlockedSoundShowsAPromptThatEnablesIt) {
   EXPECT_TRUE(scan()) << "a click on the prompt asks to enable sound";
 }
 
+TEST(MicrophoneSwitch, SaysStartForAMemberWithoutOneAndMuteOrUnmuteOtherwise) {
+  core::AppState s;
+  EXPECT_STREQ(microphoneSwitch(s).label, "Start microphone");  // joined for text: nothing to unmute
+  s.has_microphone = true;
+  EXPECT_STREQ(microphoneSwitch(s).label, "Unmute");
+  s.microphone = true;
+  EXPECT_STREQ(microphoneSwitch(s).label, "Mute");
+}
+
 TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
   core::AppState s = room(3, 20);
   const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7));
