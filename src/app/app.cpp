@@ -331,7 +331,9 @@ void App::followText() {
   }
   const ImVector<ImWchar>& typed = ImGui::GetIO().InputQueueCharacters;
   if (!typed.empty()) font_.note(std::vector<char32_t>(typed.begin(), typed.end()));
-  switch (font_.update()) {
+  const ui::UiFont::Change change = font_.update();
+  if (font_.pending()) markDirty();  // more than one frame's share of new characters: the rest next frame
+  switch (change) {
     case ui::UiFont::Change::kNone: return;
     case ui::UiFont::Change::kGlyphsAdded:
       for (const ui::UiFont::Patch& p : font_.patches()) renderer_.updateFonts(p.x, p.y, p.width, p.height, p.rgba);

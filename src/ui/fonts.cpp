@@ -163,10 +163,16 @@ UiFont::Change UiFont::update() {
 }
 
 std::vector<char32_t> UiFont::takeWanted() {
-  std::vector<char32_t> added;
+  // At most kMaxDrawsPerUpdate characters drawn per update, the first seen first: a flood of characters never
+  // seen before (a line of 8,000 bytes holds 2,000) then costs a few bounded frames, not one long stall.
+  std::size_t take = 0;
   std::vector<char32_t> ask;
-  for (char32_t c : wanted_)
-    if (!invisible(c) && !bitmaps_.count(c)) ask.push_back(c);
+  for (; take < wanted_.size(); ++take) {
+    const char32_t c = wanted_[take];
+    if (invisible(c) || bitmaps_.count(c)) continue;
+    if (ask.size() == kMaxDrawsPerUpdate) break;
+    ask.push_back(c);
+  }
   if (!ask.empty() && rasterizer_) {
     const float limit = 4 * pixel_size_ + 8;  // a glyph a few ems wide is a broken one
     static const float em = emPerPixelHeight();
@@ -177,14 +183,17 @@ std::vector<char32_t> UiFont::takeWanted() {
       if (sane && wanted_set_.count(b.codepoint)) bitmaps_[b.codepoint] = std::move(b);
     }
   }
-  // The wanted characters in the order seen, until the cap; the rest (and those no font could draw) show "?".
+  // The characters taken, in the order seen, until the cap; the rest (and those no font could draw) show "?".
   const auto cost = [this](char32_t c) {
     const auto it = bitmaps_.find(c);
     return it == bitmaps_.end() ? 0.0 : (it->second.width + 1.0) * (it->second.height + 1.0);
   };
   double area = 0;
   for (char32_t c : extra_) area += cost(c);
-  for (char32_t c : wanted_) {
+  std::vector<char32_t> added;
+  for (std::size_t i = 0; i < take; ++i) {
+    const char32_t c = wanted_[i];
+    wanted_set_.erase(c);
     const bool has = invisible(c) || bitmaps_.count(c);
     if (has && extra_.size() < kMaxExtraGlyphs && area + cost(c) <= kMaxExtraArea) {
       area += cost(c);
@@ -195,10 +204,9 @@ std::vector<char32_t> UiFont::takeWanted() {
     missing_.insert(c);
     if (has) scan_everything_ = true;  // the cap, not the fonts: make room at the next state scan
   }
-  wanted_.clear();
-  wanted_set_.clear();
-  for (auto it = bitmaps_.begin(); it != bitmaps_.end();)  // memory for the characters on show only
-    it = extra_.count(it->first) ? std::next(it) : bitmaps_.erase(it);
+  wanted_.erase(wanted_.begin(), wanted_.begin() + static_cast<std::ptrdiff_t>(take));
+  for (auto it = bitmaps_.begin(); it != bitmaps_.end();)  // memory for the characters on show (or next) only
+    it = extra_.count(it->first) || wanted_set_.count(it->first) ? std::next(it) : bitmaps_.erase(it);
   return added;
 }
 

@@ -48,6 +48,7 @@ class UiFont {
   static constexpr std::size_t kMaxExtraGlyphs = 4096;
   static constexpr double kMaxExtraArea = 4096.0 * 4096.0 * 0.5;
   static constexpr double kMinFreeGlyphs = 128;  // room kept free in the atlas for characters still to come
+  static constexpr std::size_t kMaxDrawsPerUpdate = 64;  // characters the rasterizer draws per update()
 
   explicit UiFont(GlyphRasterizer* rasterizer = nullptr) : rasterizer_(rasterizer) {}
 
@@ -74,6 +75,8 @@ class UiFont {
   };
   const std::vector<Patch>& patches() const { return patches_; }
 
+  // Characters still waiting to be drawn (past kMaxDrawsPerUpdate): call update() again at the next frame.
+  bool pending() const { return !wanted_.empty(); }
   std::size_t extraGlyphs() const { return extra_.size(); }  // characters added beyond the baked font
   std::size_t missing() const {
     return missing_.size();

@@ -52,6 +52,15 @@ class Fonts : public HeadlessUi {
     return s;
   }
   static ImFont* font() { return ImGui::GetIO().Fonts->Fonts[0]; }
+  // update() until nothing is pending (the app calls it once a frame); the strongest change seen.
+  UiFont::Change settle() {
+    UiFont::Change strongest = UiFont::Change::kNone;
+    do {
+      const UiFont::Change c = font_.update();
+      if (c == UiFont::Change::kRebuilt || strongest == UiFont::Change::kNone) strongest = c;
+    } while (font_.pending());
+    return strongest;
+  }
   static float width(const char* utf8) { return font()->CalcTextSizeA(font()->FontSize, 1e9f, 0, utf8).x; }
 
   FakeRasterizer raster_;
@@ -118,10 +127,33 @@ TEST_F(Fonts, LaterCharactersGoIntoTheRoomKeptFreeWithoutARebuild) {
     many += static_cast<char>(0x80 | (c & 0x3F));
   }
   font_.note(many);
-  ASSERT_EQ(font_.update(), UiFont::Change::kRebuilt);
+  ASSERT_EQ(settle(), UiFont::Change::kRebuilt);
   EXPECT_EQ(font_.extraGlyphs(), 802u);
   for (char32_t c : {U'Ж', U'щ', char32_t{0xAC00}, char32_t{0xAC00 + 799}})
     EXPECT_NE(font()->FindGlyphNoFallback(static_cast<ImWchar>(c)), nullptr) << unsigned(c);
+}
+
+TEST_F(Fonts, AFloodOfNewCharactersIsDrawnABoundedShareAtATimeNewestFirst) {
+  std::string flood;  // 300 ideographs in one line, as a peer may send
+  for (char32_t c = 0x3400; c < 0x3400 + 300; ++c) {
+    flood += static_cast<char>(0xE0 | (c >> 12));
+    flood += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    flood += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  font_.noteState(chatWith({flood.c_str(), "ok ♥ Ж"}));  // the newer line's characters come first
+  ASSERT_NE(font_.update(), UiFont::Change::kNone);
+  EXPECT_TRUE(font_.pending());
+  EXPECT_EQ(raster_.asked.size(), UiFont::kMaxDrawsPerUpdate) << "one update draws a bounded share";
+  EXPECT_NE(font()->FindGlyphNoFallback(U'Ж'), nullptr) << "the newest line first";
+  int updates = 1;
+  while (font_.pending()) {
+    font_.update();
+    ++updates;
+  }
+  EXPECT_EQ(updates, 5);  // 302 characters, 64 at a time
+  EXPECT_EQ(font_.extraGlyphs(), 302u);
+  EXPECT_NE(font()->FindGlyphNoFallback(0x3400), nullptr);
+  for (const auto& [c, n] : raster_.asked) EXPECT_EQ(n, 1) << static_cast<unsigned>(c);
 }
 
 TEST_F(Fonts, NamesEventsDevicesAndTheFormAreScannedToo) {
@@ -218,7 +250,7 @@ TEST_F(Fonts, PastTheCapTheNewestLinesWinAndTheAtlasStaysWithinAGpusLimit) {
   for (std::size_t i = 0; i < lines.size(); ++i)
     s.chat.add({std::to_string(i), "bob", "", lines[i], 0, false});
   font_.noteState(s);
-  ASSERT_NE(font_.update(), UiFont::Change::kNone);
+  ASSERT_NE(settle(), UiFont::Change::kNone);
   EXPECT_EQ(font_.extraGlyphs(), UiFont::kMaxExtraGlyphs);
   EXPECT_EQ(font_.missing(), 5000 - UiFont::kMaxExtraGlyphs);
   int w = 0, h = 0;
