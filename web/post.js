@@ -87,11 +87,11 @@ Module["imroomTextInput"] = function () {
   return ta;
 };
 
-// Characters the app's baked font lacks (Cyrillic, CJK, emoji, ...), drawn with the browser's own fonts
+// Characters the app's baked font lacks (Cyrillic, CJK, emoji, clusters such as flags), drawn with the browser's fonts
 // (src/bridge/glyph_canvas.cpp): {meta: [codepoint, width, height, left, top, advance, colored] per glyph,
 // pixels: their RGBA bytes one after another}. left/top place the bitmap from the pen on the baseline. Plain
 // glyphs come white (the UI tints them); colour glyphs (emoji) as drawn. null if the page has no 2D canvas.
-Module["imroomRasterizeGlyphs"] = function (codepoints, px) {
+Module["imroomRasterizeGlyphs"] = function (codepoints, texts, px) {
   try {
     const canvas = Module["imroomGlyphCanvas"] || (Module["imroomGlyphCanvas"] = document.createElement("canvas"));
     let ctx = canvas.getContext("2d", { willReadFrequently: true });
@@ -99,8 +99,8 @@ Module["imroomRasterizeGlyphs"] = function (codepoints, px) {
     const font = px + 'px "DejaVu Sans", sans-serif';  // the UI's own face first, then what the system has
     ctx.font = font;
     const limit = Math.ceil(4 * px + 8);
-    const boxes = codepoints.map((cp) => {
-      const text = String.fromCodePoint(cp);
+    const boxes = codepoints.map((cp, i) => {
+      const text = texts[i];  // one codepoint, or a cluster drawn as one character (an emoji with a skin tone)
       const m = ctx.measureText(text);
       // The ink's box around the pen, one pixel more each way for antialiasing.
       const left = Math.floor(-m.actualBoundingBoxLeft) - 1, right = Math.ceil(m.actualBoundingBoxRight) + 1;

@@ -8,15 +8,18 @@ namespace imroom::bridge {
 
 using emscripten::val;
 
-std::vector<ui::GlyphBitmap> GlyphCanvas::rasterize(const std::vector<char32_t>& codepoints,
+std::vector<ui::GlyphBitmap> GlyphCanvas::rasterize(const std::vector<ui::GlyphRequest>& glyphs,
                                                     float em_pixels) {
   std::vector<ui::GlyphBitmap> out;
-  if (codepoints.empty()) return out;
-  val list = val::array();
-  for (char32_t c : codepoints) list.call<void>("push", static_cast<double>(c));
+  if (glyphs.empty()) return out;
+  val codes = val::array(), texts = val::array();
+  for (const ui::GlyphRequest& g : glyphs) {
+    codes.call<void>("push", static_cast<double>(g.codepoint));
+    texts.call<void>("push", g.text);
+  }
   // {meta: [codepoint, width, height, left, top, advance, colored] per glyph, pixels: the RGBA bytes in
   // order}, or null when the page cannot draw (no 2D canvas).
-  val drawn = helper("imroomRasterizeGlyphs")(list, em_pixels);
+  val drawn = helper("imroomRasterizeGlyphs")(codes, texts, em_pixels);
   if (drawn.isNull() || drawn.isUndefined()) return out;
   const std::vector<double> meta = emscripten::vecFromJSArray<double>(drawn["meta"]);
   val pixels = drawn["pixels"];

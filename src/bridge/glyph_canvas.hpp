@@ -8,7 +8,8 @@ namespace imroom::bridge {
 
 class GlyphCanvas : public ui::GlyphRasterizer {
  public:
-  std::vector<ui::GlyphBitmap> rasterize(const std::vector<char32_t>& codepoints, float em_pixels) override;
+  std::vector<ui::GlyphBitmap> rasterize(const std::vector<ui::GlyphRequest>& glyphs,
+                                         float em_pixels) override;
 };
 
 }  // namespace imroom::bridge

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app_state.hpp"
+#include "clusters.hpp"
 #include "embedded.hpp"
 
 namespace imroom::ui {
@@ -89,6 +90,12 @@ void UiFont::want(char32_t c) {
 }
 
 void UiFont::note(std::string_view utf8) {
+  noteCodepoints(utf8);
+  const std::string shown = withClusters(utf8);
+  if (shown != utf8) noteCodepoints(shown);
+}
+
+void UiFont::noteCodepoints(std::string_view utf8) {
   const char* s = utf8.data();
   const char* end = s + utf8.size();
   while (s < end) {
@@ -166,12 +173,14 @@ std::vector<char32_t> UiFont::takeWanted() {
   // At most kMaxDrawsPerUpdate characters drawn per update, the first seen first: a flood of characters never
   // seen before (a line of 8,000 bytes holds 2,000) then costs a few bounded frames, not one long stall.
   std::size_t take = 0;
-  std::vector<char32_t> ask;
+  std::vector<GlyphRequest> ask;
   for (; take < wanted_.size(); ++take) {
     const char32_t c = wanted_[take];
     if (invisible(c) || bitmaps_.count(c)) continue;
     if (ask.size() == kMaxDrawsPerUpdate) break;
-    ask.push_back(c);
+    GlyphRequest r{c, isCluster(c) ? clusterText(c) : std::string()};
+    if (r.text.empty()) appendUtf8(r.text, c);
+    ask.push_back(std::move(r));
   }
   if (!ask.empty() && rasterizer_) {
     const float limit = 4 * pixel_size_ + 8;  // a glyph a few ems wide is a broken one

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <set>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -31,13 +32,20 @@ struct GlyphBitmap {
   std::vector<std::uint8_t> rgba;  // width * height * 4, not premultiplied; white + alpha for plain glyphs
 };
 
+// One character to draw: its codepoint on screen and its text (the codepoint itself, or the cluster a
+// stand-in codepoint stands for: src/ui/clusters.hpp).
+struct GlyphRequest {
+  char32_t codepoint = 0;
+  std::string text;  // UTF-8
+};
+
 // Draws characters the baked font lacks, at a font size in CSS terms (the em, in pixels). Returns one bitmap
-// per codepoint it could draw, in any order; a codepoint left out stays "?" on screen (and is not asked for
-// again at this size).
+// per character it could draw, in any order; one left out stays "?" on screen (and is not asked for again at
+// this size).
 class GlyphRasterizer {
  public:
   virtual ~GlyphRasterizer() = default;
-  virtual std::vector<GlyphBitmap> rasterize(const std::vector<char32_t>& codepoints, float em_pixels) = 0;
+  virtual std::vector<GlyphBitmap> rasterize(const std::vector<GlyphRequest>& glyphs, float em_pixels) = 0;
 };
 
 class UiFont {
@@ -58,7 +66,8 @@ class UiFont {
   // so the UI still shows). The caller uploads the atlas again.
   bool load(float pixel_ratio, float scale = 1.0f);
 
-  // Text about to be shown: characters the atlas cannot draw yet are wanted (update() adds them).
+  // Text about to be shown: characters the atlas cannot draw yet are wanted (update() adds them), both as
+  // written and with its clusters as one character each (withClusters(), as the chat draws it).
   void note(std::string_view utf8);
   void note(const std::vector<char32_t>& codepoints);
   // All text the state holds that the panels may show. Chat lines are scanned once each.
@@ -84,6 +93,7 @@ class UiFont {
 
  private:
   bool drawable(char32_t c) const;
+  void noteCodepoints(std::string_view utf8);
   void want(char32_t c);
   std::vector<char32_t> takeWanted();  // rasterizes the wanted characters into extra_ (returned) or missing_
   bool addGlyph(char32_t c, ImFont* font);

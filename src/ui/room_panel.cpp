@@ -1,4 +1,6 @@
 #include "room_panel.hpp"
+
+#include "clusters.hpp"
 #include "theme.hpp"
 
 #include <imgui.h>
@@ -284,7 +286,8 @@ float RoomPanel::lineHeight(const core::ChatMessage& m, float width) {
   if (it != heights_.end()) return it->second;
   const float indent = ImGui::CalcTextSize("00:00  ").x;
   ImVec2 name = ImGui::CalcTextSize((m.from + ":  ").c_str());
-  ImVec2 text = ImGui::CalcTextSize(m.text.c_str(), nullptr, false, std::max(40.0f, width - indent - name.x));
+  const std::string shown = withClusters(m.text);
+  ImVec2 text = ImGui::CalcTextSize(shown.c_str(), nullptr, false, std::max(40.0f, width - indent - name.x));
   float h = std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
   heights_.emplace(std::move(key), h);
   return h;
@@ -332,7 +335,7 @@ void RoomPanel::drawLog(const core::AppState& state) {
     ImGui::TextUnformatted(":");
     ImGui::SameLine();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(m.text.c_str());
+    ImGui::TextUnformatted(withClusters(m.text).c_str());  // an emoji with a skin tone, a flag: one character
     ImGui::PopTextWrapPos();
   }
   float rest = 0;

@@ -102,6 +102,12 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
     await p.waitForFunction(() => window.imroom.state().ui.glyphs >= 16, null, { timeout: 5_000 });
     assert.equal((await p.evaluate(() => window.imroom.state())).ui.glyphsMissing, 0);
   }
+  // Characters written as several codepoints — a skin tone, a flag — arrive intact and are drawn as one each
+  // (the screenshots below show them).
+  await ann.page.evaluate(() => window.imroom.send("👍🏽 🇺🇦"));
+  await waitMessage(bob, "ann:👍🏽 🇺🇦");
+  await page.waitForTimeout(300);
+  assert.equal((await stateOf(bob)).ui.glyphsMissing, 0);
   // Editing keys work on committed text: Backspace twice, then Enter.
   await page.keyboard.insertText("typo!!");
   await page.keyboard.press("Backspace");

@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "clusters.hpp"
+
 #include "headless.hpp"
 
 namespace imroom::ui {
@@ -13,10 +15,12 @@ namespace {
 // Draws every codepoint as a box of a known pattern, except those it is told no font has.
 class FakeRasterizer : public GlyphRasterizer {
  public:
-  std::vector<GlyphBitmap> rasterize(const std::vector<char32_t>& codepoints, float px) override {
+  std::vector<GlyphBitmap> rasterize(const std::vector<GlyphRequest>& glyphs, float px) override {
     std::vector<GlyphBitmap> out;
-    for (char32_t c : codepoints) {
+    for (const GlyphRequest& g : glyphs) {
+      const char32_t c = g.codepoint;
       ++asked[c];
+      texts[c] = g.text;
       sizes.push_back(px);
       if (c >= 0xE000 && c <= 0xF8FF) continue;  // private use: "no font has it"
       GlyphBitmap b;
@@ -33,6 +37,7 @@ class FakeRasterizer : public GlyphRasterizer {
     return out;
   }
   std::map<char32_t, int> asked;
+  std::map<char32_t, std::string> texts;
   std::vector<float> sizes;
 };
 
@@ -154,6 +159,52 @@ TEST_F(Fonts, AFloodOfNewCharactersIsDrawnABoundedShareAtATimeNewestFirst) {
   EXPECT_EQ(font_.extraGlyphs(), 302u);
   EXPECT_NE(font()->FindGlyphNoFallback(0x3400), nullptr);
   for (const auto& [c, n] : raster_.asked) EXPECT_EQ(n, 1) << static_cast<unsigned>(c);
+}
+
+TEST(Clusters, EmojiSequencesFlagsKeycapsAndAccentsBecomeOneCharacter) {
+  const std::string thumbs_medium = "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD";  // 👍 + skin tone
+  const std::string family =
+      "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";  // 👨‍👩‍👧
+  const std::string flag = "\xF0\x9F\x87\xBA\xF0\x9F\x87\xA6";                     // 🇺🇦
+  const std::string keycap = "1\xEF\xB8\x8F\xE2\x83\xA3";                          // 1️⃣
+  const std::string accent = "e\xCC\x81";                                          // e + combining acute
+  const std::string text =
+      "hi " + thumbs_medium + " " + family + " " + flag + flag + " " + keycap + " caf" + accent;
+  const std::string shown = withClusters(text);
+  // Decode what ImGui will see.
+  std::vector<char32_t> cps;
+  for (const char* s = shown.c_str(); *s;) {
+    unsigned int c = 0;
+    s += ImTextCharFromUtf8(&c, s, nullptr);
+    cps.push_back(c);
+  }
+  std::vector<std::string> clusters;
+  for (char32_t c : cps)
+    if (isCluster(c)) clusters.push_back(clusterText(c));
+  EXPECT_EQ(clusters, (std::vector<std::string>{thumbs_medium, family, flag, flag, keycap, accent}));
+  EXPECT_EQ(cps.size(), 3u + 1 + 1 + 1 + 1 + 2 + 1 + 1 + 4 + 1) << "each cluster is one character";
+  // The same cluster always gets the same stand-in; plain text is left alone.
+  EXPECT_EQ(withClusters(flag), withClusters(flag));
+  EXPECT_EQ(withClusters("plain ascii, café"), "plain ascii, café");
+  // A stand-in typed or sent as such is not taken for a cluster.
+  std::string forged;
+  appendUtf8(forged, kClusterFirst);
+  EXPECT_EQ(withClusters(forged), "\xEF\xBF\xBD");
+}
+
+TEST_F(Fonts, AClusterIsDrawnWholeAsOneGlyph) {
+  const std::string flag = "\xF0\x9F\x87\xBA\xF0\x9F\x87\xA6";  // 🇺🇦
+  font_.noteState(chatWith({("go " + flag).c_str()}));
+  settle();
+  const std::string shown = withClusters(flag);
+  unsigned int code = 0;
+  ImTextCharFromUtf8(&code, shown.c_str(), nullptr);
+  ASSERT_TRUE(isCluster(code));
+  EXPECT_EQ(raster_.texts[code], flag) << "the rasterizer draws the whole cluster";
+  ASSERT_NE(font()->FindGlyphNoFallback(static_cast<ImWchar>(code)), nullptr);
+  // Its parts are there too, for text drawn as written.
+  EXPECT_NE(font()->FindGlyphNoFallback(0x1F1FA), nullptr);
+  EXPECT_FLOAT_EQ(width(shown.c_str()), font()->FindGlyphNoFallback(static_cast<ImWchar>(code))->AdvanceX);
 }
 
 TEST_F(Fonts, NamesEventsDevicesAndTheFormAreScannedToo) {
