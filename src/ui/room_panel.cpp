@@ -78,6 +78,18 @@ std::string keyOf(const core::ChatMessage& m) { return m.from + '\x1f' + m.id; }
 
 }  // namespace
 
+std::string firstLink(std::string_view text) {
+  std::size_t at = std::string_view::npos;
+  for (const char* scheme : {"https://", "http://"}) at = std::min(at, text.find(scheme));
+  if (at == std::string_view::npos) return {};
+  std::size_t end = at;
+  while (end < text.size() && static_cast<unsigned char>(text[end]) > ' ') ++end;
+  std::string link(text.substr(at, end - at));
+  while (!link.empty() && std::string_view(".,;:!?)]}'\"").find(link.back()) != std::string_view::npos)
+    link.pop_back();  // the sentence's punctuation, not the link's
+  return link;
+}
+
 SwitchWords microphoneSwitch(const core::AppState& state) {
   if (state.microphone) return {"Mute", "Turn your microphone off"};
   if (!state.has_microphone) return {"Start microphone", "Let the room hear you (asks for the microphone)"};
@@ -326,6 +338,7 @@ void RoomPanel::drawLog(const core::AppState& state) {
     const core::ChatMessage& m = *rows[i];
     y += lineHeight(m, width);
     const float x0 = ImGui::GetCursorPosX();
+    const ImVec2 row_top = ImGui::GetCursorScreenPos();
     ImGui::TextDisabled("%s", clock(m.ts).c_str());
     ImGui::SameLine(x0 + indent);
     ImGui::PushStyleColor(ImGuiCol_Text, m.own ? kAccent : kGreen);
@@ -337,6 +350,19 @@ void RoomPanel::drawLog(const core::AppState& state) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(withClusters(m.text).c_str());  // an emoji with a skin tone, a flag: one character
     ImGui::PopTextWrapPos();
+    // A right click on a line offers to copy it (ImGui text cannot be selected).
+    const ImVec2 row_end(row_top.x + width, ImGui::GetItemRectMax().y);
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(row_top, row_end) &&
+        ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+      menu_text_ = m.text;
+      ImGui::OpenPopup("chat line");
+    }
+  }
+  if (ImGui::BeginPopup("chat line")) {
+    if (ImGui::MenuItem("Copy message")) ImGui::SetClipboardText(menu_text_.c_str());
+    const std::string link = firstLink(menu_text_);
+    if (!link.empty() && ImGui::MenuItem("Copy link")) ImGui::SetClipboardText(link.c_str());
+    ImGui::EndPopup();
   }
   float rest = 0;
   for (; i < rows.size(); ++i) rest += lineHeight(*rows[i], width);

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct SwitchWords {
 };
 SwitchWords microphoneSwitch(const core::AppState& state);
 
+// The first http(s) link in a chat line, without the punctuation that ends a sentence ("" if none).
+std::string firstLink(std::string_view text);
+
 class RoomPanel {
  public:
   void draw(const core::AppState& state, const std::vector<VideoTile>& tiles, std::vector<core::Intent>& out);
@@ -55,14 +59,15 @@ class RoomPanel {
   float lineHeight(const core::ChatMessage& m, float width);
 
   std::array<char, core::kMaxChatBytes + 1> input_{};
-  std::string conversation_;        // "" = the whole room, else a member (private messages)
+  std::string conversation_;           // "" = the whole room, else a member (private messages)
   std::string viewing_sent_ = "\x01";  // the conversation last reported with ViewConversation
   bool focus_input_ = true;
-  std::size_t last_count_ = 0;      // messages seen last frame (to follow new ones)
-  std::size_t last_events_ = 0;     // event log lines seen last frame
+  std::size_t last_count_ = 0;   // messages seen last frame (to follow new ones)
+  std::size_t last_events_ = 0;  // event log lines seen last frame
   float wrap_width_ = -1;
   std::unordered_map<std::string, float> heights_;  // message key → height at wrap_width_
-  std::string pinned_;  // the member whose tile is shown large ("" = none)
+  std::string pinned_;                              // the member whose tile is shown large ("" = none)
+  std::string menu_text_;                           // the chat line whose menu is open
   std::string copied_note_;
   double copied_at_ = -100;
   float status_height_ = 0;  // the status bar's height last frame (it wraps in narrow widgets)

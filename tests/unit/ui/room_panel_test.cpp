@@ -179,6 +179,43 @@ TEST(MicrophoneSwitch, SaysStartForAMemberWithoutOneAndMuteOrUnmuteOtherwise) {
   EXPECT_STREQ(microphoneSwitch(s).label, "Mute");
 }
 
+TEST(FirstLink, FindsTheLinkWithoutTheSentencesPunctuation) {
+  EXPECT_EQ(firstLink("see https://example.org/a?b=1, then"), "https://example.org/a?b=1");
+  EXPECT_EQ(firstLink("(http://x.test/path)."), "http://x.test/path");
+  EXPECT_EQ(firstLink("no link here, nor javascript:alert(1)"), "");
+}
+
+TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndItsLink) {
+  core::AppState s = room(1, 0);
+  s.chat.add({"m1", "peer0", "", "the notes are at https://example.org/notes.", 1.7e12, false});
+  for (int i = 0; i < 2; ++i) frameWith(s);
+  ImGuiIO& io = ImGui::GetIO();
+  const float x = io.DisplaySize.x * 0.6f;
+  float at = -1;
+  for (float y = 0; y < io.DisplaySize.y && at < 0; y += 4) {
+    io.MousePos = ImVec2(x, y);
+    frameWith(s);
+    io.MouseDown[1] = true;
+    frameWith(s);
+    io.MouseDown[1] = false;
+    frameWith(s);
+    if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) at = y;
+  }
+  ASSERT_GE(at, 0) << "no chat line opened a menu";
+  // The menu opens at the pointer: its first item is "Copy message", the second "Copy link".
+  const float item = ImGui::GetFrameHeight();
+  clickWith(s, x + 20, at + ImGui::GetStyle().WindowPadding.y + item * 0.5f);
+  EXPECT_STREQ(ImGui::GetClipboardText(), "the notes are at https://example.org/notes.");
+  io.MousePos = ImVec2(x, at);
+  frameWith(s);
+  io.MouseDown[1] = true;
+  frameWith(s);
+  io.MouseDown[1] = false;
+  frameWith(s);
+  clickWith(s, x + 20, at + ImGui::GetStyle().WindowPadding.y + item * 1.5f);
+  EXPECT_STREQ(ImGui::GetClipboardText(), "https://example.org/notes");
+}
+
 TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
   core::AppState s = room(3, 20);
   const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7));
