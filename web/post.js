@@ -163,6 +163,12 @@ Module["imroomRasterizeGlyphs"] = function (codepoints, texts, px) {
   }
 };
 
+// A link from a chat line, in a new tab that cannot reach back to this page (the controller let only http(s)
+// through). A blocked pop-up is not an error: nothing happens.
+Module["imroomOpenLink"] = function (url) {
+  try { window.open(url, "_blank", "noopener,noreferrer"); } catch (e) { /* blocked */ }
+};
+
 // Camera and microphone (target 5): "ok" {video, audio} or "err" {name, message}. The stream stays on
 // Module.imroomLocal for the peer connections to add; a hidden <video> shows it for the local preview tile.
 Module["imroomGetMedia"] = function (video, audio) {

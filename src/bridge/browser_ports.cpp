@@ -61,6 +61,8 @@ void BrowserPorts::useDevice(bool video, const std::string& id) {
 
 void BrowserPorts::enableSound() { helper("imroomEnableSound")(); }
 
+void BrowserPorts::openLink(const std::string& url) { helper("imroomOpenLink")(url); }
+
 core::LinkStats BrowserPorts::linkStats(int peer_id) const {
   auto it = peers_.find(peer_id);
   return it == peers_.end() ? core::LinkStats{} : it->second->linkStats();

@@ -32,6 +32,7 @@ class BrowserPorts : public core::Ports, public EventRouter {
   void listDevices() override;
   void useDevice(bool video, const std::string& id) override;
   void enableSound() override;
+  void openLink(const std::string& url) override;
   // The hidden <video> elements behind the tiles (null when there is none).
   emscripten::val localVideo() const;
   emscripten::val remoteVideo(int peer_id) const;

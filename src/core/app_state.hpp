@@ -121,8 +121,11 @@ struct EnableSound {};  // the user clicked the "enable sound" prompt (a user ge
 struct SetLook {  // another theme or text size
   Look look;
 };
+struct OpenLink {  // a link from a chat line, in a new tab (http and https only)
+  std::string url;
+};
 
 using Intent = std::variant<EditForm, Join, Leave, SendChat, ViewConversation, SetCamera, SetMicrophone, ChooseDevice,
-                            EnableSound, SetLook>;
+                            EnableSound, SetLook, OpenLink>;
 
 }  // namespace imroom::core

@@ -79,10 +79,22 @@ void Controller::apply(const Intent& intent) {
     }
   } else if (std::holds_alternative<EnableSound>(intent)) {
     if (ports_ && state_.sound_blocked) ports_->enableSound();
+  } else if (const auto* link = std::get_if<OpenLink>(&intent)) {
+    if (ports_ && isWebLink(link->url)) ports_->openLink(link->url);
   } else if (const auto* view = std::get_if<ViewConversation>(&intent)) {
     state_.chat.setViewing(view->conversation, view->looking);
     changed();
   }
+}
+
+// What a chat line may open: an http or https address of sane length, with no spaces or control characters
+// (no javascript:, data: or file: links from a peer).
+bool isWebLink(const std::string& url) {
+  const bool web = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  if (!web || url.size() > 2048) return false;
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F) return false;
+  return url.size() > (url[4] == 's' ? 8u : 7u);
 }
 
 void Controller::setPageUrl(std::string url) { page_url_ = std::move(url); }

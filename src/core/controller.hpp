@@ -22,6 +22,9 @@ namespace imroom::core {
 
 inline constexpr std::size_t kMaxChatBytes = 8000;
 
+// True for a link a chat line may open (OpenLink): http(s), at most 2 KiB, no spaces or control characters.
+bool isWebLink(const std::string& url);
+
 // The mesh's video budget: every member sends its camera to every other, so the uplink is shared.
 struct MeshBudget {
   int max_bitrate_bps;  // per connection

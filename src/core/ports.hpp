@@ -96,6 +96,9 @@ class Ports {
   virtual void enableSound() = 0;
   // Stops the camera and microphone (leaving the room).
   virtual void releaseMedia() = 0;
+  // Opens an http(s) link from a chat line in a new tab, with no access back to this page (called on a user
+  // gesture: the chat line's menu).
+  virtual void openLink(const std::string& url) = 0;
   // A peer connection configured with `config_json` ({"iceServers":[…]}); its events come back with `peer_id`.
   virtual std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) = 0;
 };

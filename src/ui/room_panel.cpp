@@ -305,7 +305,7 @@ float RoomPanel::lineHeight(const core::ChatMessage& m, float width) {
   return h;
 }
 
-void RoomPanel::drawLog(const core::AppState& state) {
+void RoomPanel::drawLog(const core::AppState& state, std::vector<core::Intent>& out) {
   const auto& all = state.chat.messages();
   std::vector<const core::ChatMessage*> rows;
   rows.reserve(all.size());
@@ -361,6 +361,7 @@ void RoomPanel::drawLog(const core::AppState& state) {
   if (ImGui::BeginPopup("chat line")) {
     if (ImGui::MenuItem("Copy message")) ImGui::SetClipboardText(menu_text_.c_str());
     const std::string link = firstLink(menu_text_);
+    if (!link.empty() && ImGui::MenuItem("Open link")) out.push_back(core::OpenLink{link});
     if (!link.empty() && ImGui::MenuItem("Copy link")) ImGui::SetClipboardText(link.c_str());
     ImGui::EndPopup();
   }
@@ -382,7 +383,7 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
   }
   const float input_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
   ImGui::BeginChild("log", ImVec2(0, -input_h), true);
-  drawLog(state);
+  drawLog(state, out);
   ImGui::EndChild();
 
   // Recipient, input, send.

@@ -52,7 +52,7 @@ class RoomPanel {
   void drawPeers(const core::AppState& state, std::vector<core::Intent>& out, float height);
   void drawEvents(const core::AppState& state);
   void drawChat(const core::AppState& state, std::vector<core::Intent>& out);
-  void drawLog(const core::AppState& state);
+  void drawLog(const core::AppState& state, std::vector<core::Intent>& out);
   void drawStatusBar(const core::AppState& state, std::vector<core::Intent>& out);
   void drawDevices(const core::AppState& state, std::vector<core::Intent>& out);
   void drawVideo(const std::vector<VideoTile>& tiles, float height);

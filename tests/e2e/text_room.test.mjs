@@ -328,3 +328,31 @@ test("two ImRoom instances on one page are independent members that chat with ea
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("a link in a chat line opens in a new tab from the line's menu, and only http(s) links do", async () => {
+  const room = freshRoom("link");
+  const ann = await openMember("ann", room);
+  const bob = await openMember("bob", room);
+  await join(ann);
+  await join(bob);
+  await waitMesh([ann, bob]);
+  const target = `${env.server.url}?room=${freshRoom("elsewhere")}`;
+  await bob.page.evaluate((t) => window.imroom.send(`the agenda: ${t}.`), target);
+  await waitMessage(ann, `bob:the agenda: ${target}.`);
+  await ann.page.waitForTimeout(500);  // drawn
+  // The first chat line; its menu opens at the pointer: Copy message, Open link, Copy link.
+  await ann.page.mouse.click(520, 74, { button: "right" });
+  await ann.page.waitForTimeout(300);
+  writeFileSync(artifactPath("text-room-line-menu.png"), await ann.page.screenshot());
+  const opened = ann.context.waitForEvent("page", { timeout: 5_000 });
+  await ann.page.mouse.click(560, 128);
+  const tab = await opened;
+  await tab.waitForLoadState("domcontentloaded");
+  assert.equal(tab.url(), target, "the link without the sentence's full stop");
+  assert.equal(await tab.evaluate(() => window.opener), null, "the new tab cannot reach back");
+  // Only http(s) links are offered and opened (javascript:, data:, file: are refused: unit tests Room.OnlyWebLinks…
+  // and FirstLink.*).
+  assert.deepEqual(ann.errors, []);
+  await ann.context.close();
+  await bob.context.close();
+});

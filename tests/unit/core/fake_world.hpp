@@ -33,6 +33,8 @@ class Member : public Ports {
   void listDevices() override;
   void useDevice(bool video, const std::string& id) override;
   void enableSound() override;
+  void openLink(const std::string& url) override { opened_links.push_back(url); }
+  std::vector<std::string> opened_links;
   // The fake devices: two cameras and one microphone; the first of each is in use once granted.
   std::vector<MediaDevice> cameras{{"cam-a", "Front camera"}, {"cam-b", "USB camera"}};
   std::vector<MediaDevice> microphones{{"mic-a", "Built-in microphone"}};

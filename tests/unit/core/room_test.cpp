@@ -479,5 +479,22 @@ TEST(Room, EventsForTheJsApi) {
   EXPECT_TRUE(has(*ms[0], "message"));
 }
 
+TEST(Room, OnlyWebLinksFromChatAreOpened) {
+  World w;
+  Member ann(w, "ann", "lobby");
+  ann.join();
+  w.run();
+  for (const char* bad : {"javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd", "https://", "http://a b",
+                          "https://x.test/\x01", "HTTPS//x"})
+    ann.controller.apply(OpenLink{bad});
+  EXPECT_TRUE(ann.opened_links.empty());
+  ann.controller.apply(OpenLink{std::string("https://x.test/") + std::string(2100, 'a')});
+  EXPECT_TRUE(ann.opened_links.empty()) << "longer than 2 KiB";
+  ann.controller.apply(OpenLink{"https://example.org/notes"});
+  ann.controller.apply(OpenLink{"http://127.0.0.1:8080/?room=lobby"});
+  EXPECT_EQ(ann.opened_links,
+            (std::vector<std::string>{"https://example.org/notes", "http://127.0.0.1:8080/?room=lobby"}));
+}
+
 }  // namespace
 }  // namespace imroom::core::testing

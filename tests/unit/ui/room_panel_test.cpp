@@ -185,7 +185,7 @@ TEST(FirstLink, FindsTheLinkWithoutTheSentencesPunctuation) {
   EXPECT_EQ(firstLink("no link here, nor javascript:alert(1)"), "");
 }
 
-TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndItsLink) {
+TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndToOpenOrCopyItsLink) {
   core::AppState s = room(1, 0);
   s.chat.add({"m1", "peer0", "", "the notes are at https://example.org/notes.", 1.7e12, false});
   for (int i = 0; i < 2; ++i) frameWith(s);
@@ -202,8 +202,8 @@ TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndItsLink) {
     if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) at = y;
   }
   ASSERT_GE(at, 0) << "no chat line opened a menu";
-  // The menu opens at the pointer: its first item is "Copy message", the second "Copy link".
-  const float item = ImGui::GetFrameHeight();
+  // The menu opens at the pointer: "Copy message", "Open link", "Copy link".
+  const float item = ImGui::GetTextLineHeightWithSpacing();  // one menu item
   clickWith(s, x + 20, at + ImGui::GetStyle().WindowPadding.y + item * 0.5f);
   EXPECT_STREQ(ImGui::GetClipboardText(), "the notes are at https://example.org/notes.");
   io.MousePos = ImVec2(x, at);
@@ -212,7 +212,17 @@ TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndItsLink) {
   frameWith(s);
   io.MouseDown[1] = false;
   frameWith(s);
-  clickWith(s, x + 20, at + ImGui::GetStyle().WindowPadding.y + item * 1.5f);
+  const float first = at + ImGui::GetStyle().WindowPadding.y + item * 0.5f;  // the first item's middle
+  std::vector<core::OpenLink> opened = only<core::OpenLink>(clickWith(s, x + 20, first + item));
+  ASSERT_EQ(opened.size(), 1u) << "the second item opens the link";
+  EXPECT_EQ(opened[0].url, "https://example.org/notes");
+  io.MousePos = ImVec2(x, at);
+  frameWith(s);
+  io.MouseDown[1] = true;
+  frameWith(s);
+  io.MouseDown[1] = false;
+  frameWith(s);
+  clickWith(s, x + 20, first + 2 * item);
   EXPECT_STREQ(ImGui::GetClipboardText(), "https://example.org/notes");
 }
 
