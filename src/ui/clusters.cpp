@@ -130,11 +130,10 @@ std::string withClusters(std::string_view text) {
       i = j;
       continue;
     }
-    // One codepoint (or a run too long to be one character) as it is; a stand-in's own plane is never taken
-    // as is.
+    // One codepoint (or a run too long to be one character) as it is; a stand-in's range is never taken as is.
     for (; i < j; ++i) {
-      if (cps[i].c >= 0xF0000)
-        appendUtf8(out, 0xFFFD);  // private use planes 15-16
+      if (isCluster(cps[i].c))
+        appendUtf8(out, 0xFFFD);
       else
         out.append(text.substr(cps[i].at, cps[i].size));
     }
