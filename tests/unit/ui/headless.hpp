@@ -48,15 +48,18 @@ class HeadlessUi : public ::testing::Test {
   }
   // Clicks at (x, y) over a canned state (mouse down for a frame, then up); returns the intents of both frames.
   std::vector<core::Intent> clickWith(const core::AppState& state, float x, float y,
-                                      const std::vector<VideoTile>& tiles = {}) {
+                                      const std::vector<VideoTile>& tiles = {}, int button = 0) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = ImVec2(x, y);
     frameWith(state, tiles);  // hover first, as a real pointer does
-    io.MouseDown[0] = true;
+    io.MouseDown[button] = true;
     std::vector<core::Intent> all = frameWith(state, tiles);
-    io.MouseDown[0] = false;
+    io.MouseDown[button] = false;
     for (auto& i : frameWith(state, tiles)) all.push_back(i);
     return all;
+  }
+  std::vector<core::Intent> rightClickWith(const core::AppState& state, float x, float y) {
+    return clickWith(state, x, y, {}, 1);
   }
   int vertices() const { return ImGui::GetDrawData() ? ImGui::GetDrawData()->TotalVtxCount : 0; }
 

@@ -193,12 +193,7 @@ TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndToOpenOrCopyItsLink) {
   const float x = io.DisplaySize.x * 0.6f;
   float at = -1;
   for (float y = 0; y < io.DisplaySize.y && at < 0; y += 4) {
-    io.MousePos = ImVec2(x, y);
-    frameWith(s);
-    io.MouseDown[1] = true;
-    frameWith(s);
-    io.MouseDown[1] = false;
-    frameWith(s);
+    rightClickWith(s, x, y);
     if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) at = y;
   }
   ASSERT_GE(at, 0) << "no chat line opened a menu";
@@ -206,22 +201,12 @@ TEST_F(HeadlessUi, ARightClickOnAChatLineOffersToCopyItAndToOpenOrCopyItsLink) {
   const float item = ImGui::GetTextLineHeightWithSpacing();  // one menu item
   clickWith(s, x + 20, at + ImGui::GetStyle().WindowPadding.y + item * 0.5f);
   EXPECT_STREQ(ImGui::GetClipboardText(), "the notes are at https://example.org/notes.");
-  io.MousePos = ImVec2(x, at);
-  frameWith(s);
-  io.MouseDown[1] = true;
-  frameWith(s);
-  io.MouseDown[1] = false;
-  frameWith(s);
+  rightClickWith(s, x, at);
   const float first = at + ImGui::GetStyle().WindowPadding.y + item * 0.5f;  // the first item's middle
   std::vector<core::OpenLink> opened = only<core::OpenLink>(clickWith(s, x + 20, first + item));
   ASSERT_EQ(opened.size(), 1u) << "the second item opens the link";
   EXPECT_EQ(opened[0].url, "https://example.org/notes");
-  io.MousePos = ImVec2(x, at);
-  frameWith(s);
-  io.MouseDown[1] = true;
-  frameWith(s);
-  io.MouseDown[1] = false;
-  frameWith(s);
+  rightClickWith(s, x, at);
   clickWith(s, x + 20, first + 2 * item);
   EXPECT_STREQ(ImGui::GetClipboardText(), "https://example.org/notes");
 }
