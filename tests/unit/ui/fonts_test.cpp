@@ -127,9 +127,7 @@ TEST_F(Fonts, LaterCharactersGoIntoTheRoomKeptFreeWithoutARebuild) {
   // More than the free room takes: a new atlas with more room, and every character still there.
   std::string many;
   for (char32_t c = 0xAC00; c < 0xAC00 + 800; ++c) {
-    many += static_cast<char>(0xE0 | (c >> 12));
-    many += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    many += static_cast<char>(0x80 | (c & 0x3F));
+    appendUtf8(many, c);
   }
   font_.note(many);
   ASSERT_EQ(settle(), UiFont::Change::kRebuilt);
@@ -141,9 +139,7 @@ TEST_F(Fonts, LaterCharactersGoIntoTheRoomKeptFreeWithoutARebuild) {
 TEST_F(Fonts, AFloodOfNewCharactersIsDrawnABoundedShareAtATimeNewestFirst) {
   std::string flood;  // 300 ideographs in one line, as a peer may send
   for (char32_t c = 0x3400; c < 0x3400 + 300; ++c) {
-    flood += static_cast<char>(0xE0 | (c >> 12));
-    flood += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    flood += static_cast<char>(0x80 | (c & 0x3F));
+    appendUtf8(flood, c);
   }
   font_.noteState(chatWith({flood.c_str(), "ok ♥ Ж"}));  // the newer line's characters come first
   ASSERT_NE(font_.update(), UiFont::Change::kNone);
@@ -291,9 +287,7 @@ TEST_F(Fonts, PastTheCapTheNewestLinesWinAndTheAtlasStaysWithinAGpusLimit) {
   for (char32_t base = 0x4E00; base < 0x4E00 + 5000; base += 10) {
     std::string line;
     for (char32_t c = base; c < base + 10; ++c) {
-      line += static_cast<char>(0xE0 | (c >> 12));
-      line += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      line += static_cast<char>(0x80 | (c & 0x3F));
+      appendUtf8(line, c);
     }
     lines.push_back(line);
   }
