@@ -6,7 +6,10 @@
 
   const WASM_BYTES = Number("__IMROOM_WASM_BYTES__") || 0; // filled in by the build (make_dist.cmake)
   const scriptSrc = (document.currentScript && document.currentScript.src) || global.location.href;
-  const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+  // The shape of a name; src/core/names.cpp has the whole rule (which scripts, one script per name), and join()
+  // rejects with its message.
+  const ROOM_RE = /^[A-Za-z0-9_-]{1,64}$/;
+  const USER_RE = /^[\p{L}0-9_-]{1,64}$/u;
   const MEDIA = ["text", "video", "audio"];
   const THEMES = ["dark", "high-contrast"];
 
@@ -86,10 +89,11 @@
   }
 
   function checkOptions(opts) {
-    for (const key of ["room", "username"]) {
+    const rules = [["room", ROOM_RE, "Latin letters (a-z, A-Z)"], ["username", USER_RE, "letters"]];
+    for (const [key, re, letters] of rules) {
       const v = opts[key];
-      if (v !== undefined && v !== "" && (typeof v !== "string" || !NAME_RE.test(v))) {
-        throw new Error("ImRoom.create: `" + key + "` must be 1-64 Latin letters (a-z, A-Z), digits, - or _");
+      if (v !== undefined && v !== "" && (typeof v !== "string" || !re.test(v))) {
+        throw new Error("ImRoom.create: `" + key + "` must be 1-64 " + letters + ", digits, - or _");
       }
     }
     if (opts.media !== undefined && !MEDIA.includes(opts.media)) {
@@ -253,5 +257,7 @@
     return room;
   }
 
-  global.ImRoom = Object.freeze({ version: "0.1.0", create, load, missingFeature });
+  // The shapes create() accepts, for pages that prefill it from their own URL.
+  const namePatterns = Object.freeze({ room: ROOM_RE, username: USER_RE });
+  global.ImRoom = Object.freeze({ version: "0.1.0", create, load, missingFeature, namePatterns });
 })(window);

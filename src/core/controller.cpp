@@ -147,8 +147,8 @@ void Controller::problem(const std::string& code, const std::string& message, bo
 
 void Controller::join() {
   if (signaling_ && state_.signaling != SignalingState::kClosed) return;  // already in (or joining) a room
-  std::string bad = nameProblem(state_.form.username, "name");
-  if (bad.empty()) bad = nameProblem(state_.form.room, "room");
+  std::string bad = userNameProblem(state_.form.username);
+  if (bad.empty()) bad = roomNameProblem(state_.form.room);
   if (bad.empty() && !ports_) bad = "This build cannot connect to a server.";
   if (!bad.empty()) {
     state_.status = {StatusKind::kError, bad};
@@ -258,8 +258,9 @@ void Controller::onPeers(const json& users) {
   std::set<std::string> now;
   if (users.is_array()) {
     for (const json& u : users) {
-      if (u.is_string() && u.get_ref<const std::string&>() != state_.joined.username && isValidName(u.get<std::string>()))
-        now.insert(u.get<std::string>());
+      if (!u.is_string()) continue;
+      const std::string& name = u.get_ref<const std::string&>();
+      if (name != state_.joined.username && isValidUserName(name)) now.insert(name);
     }
   }
   present_ = now;
@@ -282,7 +283,7 @@ void Controller::onPeers(const json& users) {
 }
 
 void Controller::onPeerJoined(const std::string& user) {
-  if (!isValidName(user) || user == state_.joined.username) return;
+  if (!isValidUserName(user) || user == state_.joined.username) return;
   present_.insert(user);
   log(user + " joined");
   refreshPeers();

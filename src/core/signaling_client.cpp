@@ -48,6 +48,7 @@ void SignalingClient::beginAttempt() {
   have_host_ = false;
   retry_at_ = 0;
   refusal_.clear();
+  similar_.clear();
   attempt_started_ = ports_.nowMs();
   setState(ever_connected_ ? SignalingState::kReconnecting : SignalingState::kConnecting);
   json body{{"username", target_.username}, {"room", target_.room}};
@@ -133,6 +134,7 @@ void SignalingClient::onSocketMessage(int socket_id, const std::string& text) {
   if (f.op == "error") {
     std::string code = jsonString(f.payload, "code");
     if (code == "name_taken" || code == "room_full") refusal_ = code;
+    similar_ = jsonString(f.payload, "similar");
   }
   if (f.op == "peers" && state_ != SignalingState::kConnected) {
     failures_ = 0;
@@ -147,6 +149,10 @@ void SignalingClient::onSocketClosed(int socket_id, int code, const std::string&
   socket_.reset();  // already closed; nothing to close
   socket_open_ = false;
   std::string why = !reason.empty() ? reason : refusal_;
+  if (code == 1008 && why == "name_taken" && !similar_.empty() && similar_ != target_.username) {
+    return fatal("name_taken", "The name '" + target_.username + "' looks too much like '" + similar_ +
+                                   "', who is already in room '" + target_.room + "'. Choose another name.");
+  }
   if (code == 1008 && why == "name_taken") {
     return fatal("name_taken", "The name '" + target_.username + "' is already taken in room '" + target_.room +
                                    "'. Choose another name.");

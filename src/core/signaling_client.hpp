@@ -98,6 +98,7 @@ class SignalingClient {
   double last_received_ = 0;
   double last_sent_ = 0;
   std::string refusal_;  // the code of an `error` frame that precedes a refusal (name_taken, room_full)
+  std::string similar_;  // its p.similar: the member whose name the refused one looks like
 };
 
 }  // namespace imroom::core

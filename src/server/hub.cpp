@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "frame_scanner.hpp"
+#include "names.hpp"
 #include "signal_frame.hpp"
 
 namespace imroom::server {
@@ -17,6 +18,7 @@ struct Hub::Member {
   ConnId id;
   Room* room;  // owned by rooms_, which keeps it while it has members
   std::string path, user, client;
+  std::string look;  // nameSkeleton(user): what the name looks like
   std::string from;  // "/<path>/<user>", stamped on everything this member sends
   std::string from_json;  // the same as a JSON string literal, for the fast relay path
   double tokens;     // rate limit bucket
@@ -29,6 +31,9 @@ struct Hub::Room {
   // walk was a cache miss per level (7 % of the server's time under load). "peers" is sorted when it is sent.
   // A key views the user name of the Member it maps to, which lives as long as the entry.
   std::unordered_map<std::string_view, ConnId> users;
+  // The same members by what their names look like (nameSkeleton): "ann", "Ann" and Cyrillic "аnn" are one entry,
+  // so no one can join under a name that passes for a member's. A key views the Member's `look`.
+  std::unordered_map<std::string_view, ConnId> looks;
 };
 
 Hub::Hub(HubOutput& out, HubLimits limits, Clock clock) : out_(out), limits_(limits), clock_(std::move(clock)) {}
@@ -56,6 +61,7 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   if (!slot) slot = std::make_unique<Room>();
   Room& room = *slot;
   JoinOutcome outcome = JoinOutcome::kJoined;
+  std::string look = core::nameSkeleton(user);
   auto existing = room.users.find(user);
   if (existing != room.users.end()) {
     Member& old = *members_.find(existing->second)->second;  // rooms and members are kept in step
@@ -67,9 +73,15 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
     // The same page reconnecting: the new socket takes over silently.
     ConnId old_id = old.id;
     room.users.erase(existing);  // its key views the old member's name
+    room.looks.erase(old.look);
     members_.erase(old_id);
     out_.close(old_id, CloseCode::kGoingAway, "replaced");
     outcome = JoinOutcome::kReplaced;
+  } else if (auto alike = room.looks.find(look); alike != room.looks.end()) {
+    const std::string& other = members_.find(alike->second)->second->user;
+    reject(id, nullptr, "name_taken", "someone called " + other + " is already in this room", other);
+    out_.close(id, CloseCode::kPolicy, "name_taken");
+    return JoinOutcome::kNameTaken;
   } else if (room.users.size() >= limits_.max_users_per_room) {
     reject(id, nullptr, "room_full", "this room is full (" + std::to_string(limits_.max_users_per_room) + " people)");
     out_.close(id, CloseCode::kPolicy, "room_full");
@@ -80,8 +92,10 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   std::string from = "/" + path + "/" + user;
   std::string from_json = json(from).dump();
   auto member = std::make_unique<Member>(
-      Member{id, &room, path, user, client, std::move(from), std::move(from_json), limits_.frames_per_second * 2, now});
+      Member{id, &room, path, user, client, std::move(look), std::move(from), std::move(from_json),
+             limits_.frames_per_second * 2, now});
   room.users[member->user] = id;
+  room.looks[member->look] = id;
   members_[id] = std::move(member);
 
   std::vector<std::string_view> names;
@@ -110,6 +124,7 @@ void Hub::leave(ConnId id) {
   if (room_it != rooms_.end()) {
     Room& room = *room_it->second;
     room.users.erase(m->user);
+    room.looks.erase(m->look);
     json meta = {{"f", m->from}, {"o", "peer_removed"}, {"t", nullptr}};
     auto text = std::make_shared<const std::string>(R"({"t":"u","m":)" + meta.dump() + R"(,"p":)" + json(m->user).dump() + "}");
     broadcast(room, id, text);
@@ -129,11 +144,13 @@ bool Hub::allowFrame(Member& m) {
   return true;
 }
 
-void Hub::reject(ConnId id, const Member* m, std::string_view code, const std::string& reason) {
+void Hub::reject(ConnId id, const Member* m, std::string_view code, const std::string& reason,
+                 const std::string& similar) {
   ++stats_.rejected[std::string(code)];
   std::string path = m ? m->path : std::string();
   std::string to = m ? m->user : std::string();
   json p = {{"code", code}, {"reason", reason}};
+  if (!similar.empty()) p["similar"] = similar;
   out_.send(id, systemFrame(path, "error", m ? &to : nullptr, p.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 

@@ -64,7 +64,9 @@ class Hub {
   struct Room;
 
   void relay(Member& from, std::string_view text);
-  void reject(ConnId id, const Member* m, std::string_view code, const std::string& reason);
+  // `similar`: for a name refused because it looks like a member's, that member's name (p.similar).
+  void reject(ConnId id, const Member* m, std::string_view code, const std::string& reason,
+              const std::string& similar = {});
   bool allowFrame(Member& m);
   bool admit(Member& m);  // the rate limit, with its throttled error
   SharedText systemFrame(const std::string& path, const char* op, const std::string* to, const std::string& payload_json) const;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "signaling_api.hpp"
+#include "static_files.hpp"
 #include "token.hpp"
 
 namespace imroom::server {
@@ -28,13 +29,14 @@ std::variant<UpstreamRequest, HttpResponse> ProxyApi::plan(const HttpRequest& re
   auto body = jsonBody(req);
   if (!body) return errorResponse(400, "bad_request: the body must be a JSON object");
   if (path == "/api/ice") return UpstreamRequest{"PUT", "/_turn/" + config_.channel, R"({"format":"urls"})"};
-  auto user = nameField(*body, "username");
+  auto user = nameField(*body, "username", core::isValidUserName);
   if (!user) return errorResponse(400, "bad_request: invalid username");
   auto room = nameField(*body, "room");
   if (!room) return errorResponse(400, "bad_request: invalid room");
   std::string channel_path = config_.channel + "/" + *room;
-  if (path == "/api/token") return UpstreamRequest{"PUT", "/_token/" + channel_path + "?k=" + *user, ""};
-  return UpstreamRequest{"GET", "/_host/" + channel_path + "?type=signal&k=" + *user, ""};
+  const std::string k = percentEncode(*user);  // a user name may be any script's letters
+  if (path == "/api/token") return UpstreamRequest{"PUT", "/_token/" + channel_path + "?k=" + k, ""};
+  return UpstreamRequest{"GET", "/_host/" + channel_path + "?type=signal&k=" + k, ""};
 }
 
 HttpResponse ProxyApi::answer(const UpstreamRequest& sent, const UpstreamResult& got) const {

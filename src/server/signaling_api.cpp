@@ -44,7 +44,7 @@ bool validPath(std::string_view path) {
   int segments = 0;
   while (true) {
     std::size_t slash = path.find('/');
-    if (!core::isValidName(path.substr(0, slash)) || ++segments > 4) return false;
+    if (!core::isValidRoomName(path.substr(0, slash)) || ++segments > 4) return false;
     if (slash == std::string_view::npos) return true;
     path.remove_prefix(slash + 1);
   }
@@ -70,20 +70,20 @@ std::optional<json> jsonBody(const HttpRequest& req) {
   return j;
 }
 
-std::optional<std::string> nameField(const json& body, const char* key) {
+std::optional<std::string> nameField(const json& body, const char* key, bool (*valid)(std::string_view)) {
   auto it = body.find(key);
   if (it == body.end() || !it->is_string()) return std::nullopt;
   std::string v = it->get<std::string>();
-  if (!core::isValidName(v)) return std::nullopt;
+  if (!valid(v)) return std::nullopt;
   return v;
 }
 
 namespace {
 
 // An optional name field: absent leaves `out` empty; present but invalid is an error (false).
-bool optionalNameField(const json& body, const char* key, std::string& out) {
+bool optionalNameField(const json& body, const char* key, std::string& out, bool (*valid)(std::string_view)) {
   if (!body.contains(key)) return true;
-  auto v = nameField(body, key);
+  auto v = nameField(body, key, valid);
   if (!v) return false;
   out = *v;
   return true;
@@ -117,12 +117,14 @@ std::optional<HttpResponse> SignalingApi::handle(const HttpRequest& req) const {
 HttpResponse SignalingApi::apiToken(const HttpRequest& req) const {
   auto body = jsonBody(req);
   if (!body) return errorResponse(400, "bad_request: the body must be a JSON object");
-  auto user = nameField(*body, "username");
+  auto user = nameField(*body, "username", core::isValidUserName);
   if (!user) return errorResponse(400, "bad_request: invalid username");
   auto room = nameField(*body, "room");
   if (!room) return errorResponse(400, "bad_request: invalid room");
   std::string client;
-  if (!optionalNameField(*body, "client", client)) return errorResponse(400, "bad_request: invalid client");
+  if (!optionalNameField(*body, "client", client, core::isValidRoomName)) {
+    return errorResponse(400, "bad_request: invalid client");
+  }
   TokenClaims claims{config_.channel + "/" + *room, *user, client, clock_() + config_.token_ttl};
   return okResponse(json(signer_.issue(claims)).dump());
 }
@@ -148,8 +150,11 @@ std::string SignalingApi::iceServers(const std::string& user, bool urls_array) c
   };
   for (const auto& uri : config_.stun_uris) servers.push_back(entry(uri));
   if (!config_.turn_uris.empty() && !config_.turn_secret.empty()) {
-    // TURN REST API (coturn use-auth-secret): username "<expiry>:<user>", credential base64(HMAC-SHA1).
-    std::string name = std::to_string(clock_() + config_.turn_ttl) + ":" + (user.empty() ? "imroom" : user);
+    // TURN REST API (coturn use-auth-secret): username "<expiry>:<user>", credential base64(HMAC-SHA1). The user
+    // part only labels the allocation; it is percent-encoded so that the STUN username stays ASCII whatever the
+    // script of the name (Chromium hands a TURN username back from getConfiguration() as Latin-1).
+    const std::string label = user.empty() ? "imroom" : percentEncode(user);
+    std::string name = std::to_string(clock_() + config_.turn_ttl) + ":" + label;
     std::string credential = base64Encode(hmacSha1(config_.turn_secret, name));
     for (const auto& uri : config_.turn_uris) {
       json e = entry(uri);
@@ -165,7 +170,9 @@ HttpResponse SignalingApi::apiIce(const HttpRequest& req) const {
   auto body = jsonBody(req);
   if (!body) return errorResponse(400, "bad_request: the body must be a JSON object");
   std::string user;
-  if (!optionalNameField(*body, "username", user)) return errorResponse(400, "bad_request: invalid username");
+  if (!optionalNameField(*body, "username", user, core::isValidUserName)) {
+    return errorResponse(400, "bad_request: invalid username");
+  }
   return okResponse(iceServers(user, true));
 }
 
@@ -209,7 +216,7 @@ HttpResponse SignalingApi::xirsys(const HttpRequest& req, std::string_view path)
     return okResponse(iceServers("", urls));
   }
   auto k = queryParam(req.target, "k");
-  if (!k || !core::isValidName(*k)) return errorResponse(400, "bad_request: invalid k (user name)");
+  if (!k || !core::isValidUserName(*k)) return errorResponse(400, "bad_request: invalid k (user name)");
   if (endpoint == "/_host") {
     auto type = queryParam(req.target, "type");
     if (type && *type != "signal") return errorResponse(400, "bad_request: type must be signal");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http_types.hpp"
+#include "names.hpp"
 #include "token.hpp"
 
 namespace imroom::server {
@@ -53,7 +54,8 @@ class SignalingApi {
 // The request body as a JSON object (an empty body is {}); nullopt when it is not one.
 std::optional<nlohmann::json> jsonBody(const HttpRequest& req);
 // body[key] when it is a string that is a valid room/user name (names.hpp); nullopt otherwise.
-std::optional<std::string> nameField(const nlohmann::json& body, const char* key);
+std::optional<std::string> nameField(const nlohmann::json& body, const char* key,
+                                     bool (*valid)(std::string_view) = core::isValidRoomName);
 
 // {"s":"ok","v":<v_json>} and {"s":"error","v":"<reason>"} with a status.
 HttpResponse okResponse(const std::string& v_json);

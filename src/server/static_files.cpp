@@ -90,6 +90,24 @@ std::optional<std::string> percentDecode(std::string_view in) {
   return out;
 }
 
+std::string percentEncode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (char c : in) {
+    const auto b = static_cast<unsigned char>(c);
+    if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '-' || b == '_' ||
+        b == '.' || b == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
+    }
+  }
+  return out;
+}
+
 ResolvedPath resolveTarget(std::string_view target) {
   if (target.size() > kMaxTargetLength) return {{}, PathError::kTooLong};
   // Only origin-form ("/path?query"): absolute-form and authority-form are not for us.

@@ -20,6 +20,9 @@ enum class PathError { kBadRequest, kTooLong, kNotFound };
 // Decodes %XX escapes. Fails on malformed escapes and on any NUL byte, escaped or not.
 std::optional<std::string> percentDecode(std::string_view in);
 
+// Percent-encodes every byte but RFC 3986's unreserved ones (A-Z a-z 0-9 - _ . ~).
+std::string percentEncode(std::string_view in);
+
 // Maps a request target (path + optional query) to a relative path under the root.
 // Rejects anything that is not origin-form, contains NUL, backslashes, ".." segments or dot-files.
 // "/" and "/dir/" map to index.html.

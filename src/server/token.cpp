@@ -121,7 +121,7 @@ TokenCheck TokenSigner::verify(std::string_view token, std::int64_t now) const {
   if (!str("p") || !str("u") || !str("c") || e == j.end() || !e->is_number_integer()) return bad;
   TokenClaims claims{j["p"].get<std::string>(), j["u"].get<std::string>(), j["c"].get<std::string>(),
                      e->get<std::int64_t>()};
-  if (!core::isValidName(claims.user)) return bad;
+  if (!core::isValidUserName(claims.user)) return bad;
   if (claims.expiry <= now) return {std::nullopt, TokenError::kExpired};
   return {std::move(claims), TokenError::kMalformed};
 }

@@ -18,7 +18,7 @@ class JoinPanel {
  private:
   void syncFrom(const core::JoinForm& form);
 
-  std::array<char, core::kMaxNameLength + 1> username_{};
+  std::array<char, core::kMaxNameBytes + 1> username_{};
   std::array<char, core::kMaxNameLength + 1> room_{};
   std::array<char, 96> allow_{};  // the iframe attribute to add, shown when the frame forbids the camera
   core::JoinForm last_seen_;  // the form as last synced, to notice changes made through the JS API

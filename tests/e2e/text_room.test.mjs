@@ -17,7 +17,7 @@ async function openMember(username, room, srv = env.server) {
   const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${srv.url}?room=${room}&name=${username}`);
+  await page.goto(`${srv.url}?room=${room}&name=${encodeURIComponent(username)}`);
   await waitForFrames(page, 2);
   return { username, context, page, errors };
 }
@@ -213,6 +213,47 @@ test("a name already in the room is refused with a clear message, and the first 
   writeFileSync(artifactPath("text-room-name-taken.png"), await twin.page.screenshot());
   await ann.context.close();
   await twin.context.close();
+});
+
+test("names in any script: typed into the form, chatted under, and a look-alike of a member's is refused", async () => {
+  const room = freshRoom("names");
+  const li = await openMember("李雷", room);  // from the link
+  await join(li);
+  // Борис types his name with an input method into the focused name field and presses Enter.
+  const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${env.server.url}?room=${room}`);
+  await waitForFrames(page, 2);
+  const boris = { username: "Борис", context, page, errors };
+  await page.keyboard.insertText("Борис");
+  await page.keyboard.press("Enter");
+  await waitMesh([li, boris]);
+  assert.deepEqual((await stateOf(li)).peers.map((p) => p.username), ["Борис"]);
+  assert.equal((await stateOf(boris)).self.username, "Борис");
+  await page.keyboard.insertText("привет");
+  await page.keyboard.press("Enter");
+  await waitMessage(li, "Борис:привет");
+  await li.page.evaluate(() => window.imroom.send("你好"));
+  await waitMessage(boris, "李雷:你好");
+
+  // "БОРИС" is Борис in capitals: on the screen, one could pass for the other.
+  const alike = await openMember("БОРИС", room);
+  const error = await alike.page.evaluate(() => window.imroom.join().then(() => "joined", (e) => e.message));
+  assert.match(error, /looks too much like 'Борис'/);
+  await alike.page.waitForTimeout(300);
+  writeFileSync(artifactPath("text-room-name-alike.png"), await alike.page.screenshot());
+  // Latin "a" among Cyrillic letters is refused before anything is sent.
+  const mixed = await alike.page.evaluate(() => window.imroom.join({ room: "x", username: "Бaрис" })
+    .then(() => "joined", (e) => e.message));
+  assert.match(mixed, /mixes letters of different scripts/);
+  await page.waitForTimeout(300);
+  writeFileSync(artifactPath("text-room-names.png"), await page.screenshot());
+  writeFileSync(artifactPath("text-room-name-mixed.png"), await alike.page.screenshot());
+  assert.equal((await stateOf(boris)).ui.glyphsMissing, 0);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(li.errors, []);
+  for (const m of [li, boris, alike]) await m.context.close();
 });
 
 test("the server restarts mid-session: clients reconnect on their own, presence comes back, nothing is lost",

@@ -118,6 +118,31 @@ TEST_F(HubTest, DuplicateNameFromAnotherClientIsRefusedAndTheFirstIsUntouched) {
   EXPECT_EQ(hub_.join(4, "imroom/a", "ann", ""), Hub::JoinOutcome::kNameTaken);  // no client id: refused too
 }
 
+TEST_F(HubTest, ANameThatLooksLikeAMembersIsRefusedWithThatMembersName) {
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "");
+  std::size_t bob = out_.count(2);
+  for (const char* alike : {"Ann", "ANN", "\xd0\xb0nn", "\xce\x91\xce\x9d\xce\x9d"}) {  // Cyrillic а, Greek ΑΝΝ
+    ConnId id = 10 + out_.closed.size();
+    EXPECT_EQ(hub_.join(id, "imroom/a", alike, "page-2"), Hub::JoinOutcome::kNameTaken) << alike;
+    EXPECT_EQ(out_.last(id)["p"]["code"], "name_taken");
+    EXPECT_EQ(out_.last(id)["p"]["similar"], "ann");
+    EXPECT_EQ(out_.closed.at(id).first, CloseCode::kPolicy);
+  }
+  EXPECT_EQ(hub_.join(20, "imroom/a", "b0b", ""), Hub::JoinOutcome::kNameTaken);
+  EXPECT_EQ(out_.last(20)["p"]["similar"], "bob");
+  EXPECT_EQ(out_.count(2), bob);  // nobody saw a join
+  EXPECT_EQ(hub_.join(21, "imroom/b", "Ann", ""), Hub::JoinOutcome::kJoined);  // another room: no one to mistake
+
+  // The same page coming back keeps its place; once it leaves, the look-alike may join.
+  EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "page-1"), Hub::JoinOutcome::kReplaced);
+  EXPECT_EQ(hub_.join(22, "imroom/a", "Ann", "page-2"), Hub::JoinOutcome::kNameTaken);
+  hub_.leave(3);
+  EXPECT_EQ(hub_.join(23, "imroom/a", "Ann", "page-2"), Hub::JoinOutcome::kJoined);
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_connected");
+  EXPECT_EQ(out_.last(2)["p"], "Ann");
+}
+
 TEST_F(HubTest, TheSamePageReconnectingReplacesItsOldSocketSilently) {
   hub_.join(1, "imroom/a", "ann", "page-1");
   hub_.join(2, "imroom/a", "bob", "");

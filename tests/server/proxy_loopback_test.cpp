@@ -148,6 +148,23 @@ TEST_F(Proxy, TokenHostAndIceComeFromTheXirsysServiceAndTheSocketWorks) {
   EXPECT_EQ((*peers)["p"]["users"], json({"ann"}));
 }
 
+TEST_F(Proxy, AUserNameInAnyScriptReachesTheServiceEscapedAndComesBackWhole) {
+  startProxy(xirsysUrl());
+  const std::string boris = "\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81";  // Борис
+  const std::string body = json{{"username", boris}, {"room", "lobby"}}.dump();
+  std::string token_res = call("/api/token", body);
+  ASSERT_EQ(statusOf(token_res), 200) << token_res;
+  ASSERT_EQ(statusOf(call("/api/host", body)), 200);
+  testing::WsClient ws;
+  ASSERT_EQ(ws.connect(xirsys_->server->port(), "/v2/" + bodyOf(token_res)["v"].get<std::string>()), 101);
+  auto peers = ws.recvOp("peers");
+  ASSERT_TRUE(peers);
+  EXPECT_EQ((*peers)["p"]["users"], json({boris}));
+  EXPECT_EQ((*peers)["m"]["t"], boris);
+  // A name the rule refuses is refused here, before the service is asked.
+  EXPECT_EQ(statusOf(call("/api/token", R"({"username":"\u0430nn","room":"lobby"})")), 400);  // Cyrillic а + nn
+}
+
 TEST_F(Proxy, AnotherSiteAllowedByTheServerGetsCorsAnswersOthersDoNot) {
   startProxy(xirsysUrl(), kSecret, 5000, {"http://127.0.0.1:9000"});
   const unsigned short port = proxy_->server->port();

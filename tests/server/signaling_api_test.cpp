@@ -50,6 +50,27 @@ TEST_F(SignalingApiTest, ApiTokenIsBoundToChannelRoomUserAndClient) {
   EXPECT_EQ(check.claims->expiry, now_ + 300);
 }
 
+TEST_F(SignalingApiTest, UserNamesInOtherScriptsGetTokensMixedScriptsDoNot) {
+  const std::string li = "\xe6\x9d\x8e\xe9\x9b\xb7";  // 李雷
+  auto res = api().handle(request("POST", "/api/token", json{{"username", li}, {"room", "lobby"}}.dump()));
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(signer_.verify(bodyOf(*res)["v"].get<std::string>(), now_).claims->user, li);
+  std::string auth = basic("ident1:s3cret");
+  json token = bodyOf(*api().handle(request("PUT", "/_token/imroom?k=%E6%9D%8E%E9%9B%B7", "", auth)));
+  ASSERT_EQ(token["s"], "ok");
+  EXPECT_EQ(signer_.verify(token["v"].get<std::string>(), now_).claims->user, li);
+  for (const char* body :
+       {R"({"username":"\u0430nn","room":"lobby"})", R"({"username":"ann","room":"\u043b\u043e"})"}) {
+    EXPECT_EQ(api().handle(request("POST", "/api/token", body))->status, 400) << body;  // mixed; a Cyrillic room
+  }
+  EXPECT_EQ(api().handle(request("PUT", "/_token/imroom?k=%D0%B0nn", "", auth))->status, 400);
+  // The TURN username stays ASCII: its user part is percent-encoded.
+  json ice = bodyOf(*api().handle(request("POST", "/api/ice", json{{"username", li}}.dump())))["v"];
+  std::string turn_user = std::to_string(now_ + 86400) + ":%E6%9D%8E%E9%9B%B7";
+  EXPECT_EQ(ice["iceServers"][1]["username"], turn_user);
+  EXPECT_EQ(ice["iceServers"][1]["credential"], base64Encode(hmacSha1("turn-secret", turn_user)));
+}
+
 TEST_F(SignalingApiTest, ApiTokenRefusesBadInputWithAReason) {
   for (const char* body : {"", "[]", "{", R"({"username":"ann"})", R"({"username":"a b","room":"x"})",
                            R"({"username":"ann","room":"../etc"})", R"({"username":5,"room":"x"})",

@@ -162,6 +162,14 @@ TEST(PercentDecode, DecodesAndRejects) {
   EXPECT_FALSE(percentDecode("%00"));
 }
 
+TEST(PercentEncode, KeepsUnreservedBytesAndRoundTrips) {
+  EXPECT_EQ(percentEncode("a-Z_0.~"), "a-Z_0.~");
+  EXPECT_EQ(percentEncode("a b&k=/?"), "a%20b%26k%3D%2F%3F");
+  const std::string boris = "\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81";
+  EXPECT_EQ(percentEncode(boris), "%D0%91%D0%BE%D1%80%D0%B8%D1%81");
+  EXPECT_EQ(percentDecode(percentEncode(boris)), boris);
+}
+
 TEST(MimeType, KnowsTheAppsFileTypes) {
   EXPECT_EQ(mimeType("a.WASM"), "application/wasm");
   EXPECT_EQ(mimeType("a.css"), "text/css; charset=utf-8");

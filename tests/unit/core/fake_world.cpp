@@ -250,10 +250,15 @@ std::vector<std::string> Member::lines() const {
 void World::connect(Member& m, int socket_id) {
   auto& users = rooms[m.room];
   m.controller.onSocketOpen(socket_id);
-  if (users.count(m.name) || static_cast<int>(users.size()) >= max_room) {
-    std::string code = users.count(m.name) ? "name_taken" : "room_full";
+  std::string alike;  // like the hub: a name that looks like a member's is taken too
+  for (auto& [u, _] : users)
+    if (nameSkeleton(u) == nameSkeleton(m.name)) alike = u;
+  if (!alike.empty() || static_cast<int>(users.size()) >= max_room) {
+    std::string code = !alike.empty() ? "name_taken" : "room_full";
     m.open_socket = socket_id;
-    sendTo(m, "error", "__sys__", m.name, json{{"code", code}, {"reason", code}});
+    json p{{"code", code}, {"reason", code}};
+    if (!alike.empty()) p["similar"] = alike;
+    sendTo(m, "error", "__sys__", m.name, p);
     queue.push_back([&m, socket_id, code] {
       m.open_socket = 0;
       m.controller.onSocketClosed(socket_id, 1008, code);

@@ -14,6 +14,7 @@
 
 #include "controller.hpp"
 #include "json_util.hpp"
+#include "names.hpp"
 
 namespace imroom::core::testing {
 

@@ -155,6 +155,32 @@ TEST(Room, ANameAlreadyInTheRoomIsRefusedClearly) {
   EXPECT_EQ(ms[0]->controller.state().signaling, SignalingState::kConnected) << "the first ann is untouched";
 }
 
+TEST(Room, ANameThatLooksLikeAMembersIsRefusedNamingThatMember) {
+  World w;
+  auto ms = joinAll(w, {"ann"});
+  Member twin(w, "\xd0\xb0nn", "lobby");  // а is Cyrillic: mixed scripts are refused before joining
+  twin.join();
+  EXPECT_NE(twin.controller.state().status.text.find("mixes letters"), std::string::npos);
+  Member alike(w, "ANN", "lobby");
+  alike.join();
+  w.advance(500, {&alike});
+  EXPECT_EQ(alike.controller.state().signaling, SignalingState::kClosed);
+  EXPECT_EQ(alike.controller.state().errors.back().code, "name_taken");
+  EXPECT_EQ(alike.controller.state().status.text,
+            "The name 'ANN' looks too much like 'ann', who is already in room 'lobby'. Choose another name.");
+}
+
+TEST(Room, MembersWithNamesInOtherScriptsChat) {
+  World w;
+  auto ms = joinAll(w, {"\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81", "\xe6\x9d\x8e\xe9\x9b\xb7"});  // Борис, 李雷
+  ms[0]->controller.sendChat("\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", "");  // привет
+  w.run();
+  const std::string boris = "\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81";
+  EXPECT_EQ(countLine(*ms[1], boris + ":\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82"), 1);
+  ASSERT_EQ(ms[1]->controller.state().peers.size(), 1u);
+  EXPECT_EQ(ms[1]->controller.state().peers[0].username, "\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81");
+}
+
 TEST(Room, AFullRoomIsRefusedClearly) {
   World w;
   w.max_room = 2;
