@@ -88,7 +88,11 @@
     throw new Error("ImRoom.create needs a `canvas` (HTMLCanvasElement) or a `container` (HTMLElement)");
   }
 
-  function checkOptions(opts) {
+  // A name written with combining accents (as some systems paste it) in the one form the name rule accepts.
+  const nfc = (v) => (typeof v === "string" && v.normalize ? v.normalize("NFC") : v);
+
+  function checkOptions(opts) {  // opts: the caller's options copied; names come back normalized
+    if (opts.username !== undefined) opts.username = nfc(opts.username);
     const rules = [["room", ROOM_RE, "Latin letters (a-z, A-Z)"], ["username", USER_RE, "letters"]];
     for (const [key, re, letters] of rules) {
       const v = opts[key];
@@ -131,7 +135,7 @@
     // (see the "error" events); `timeoutMs` (default 30 s) bounds the wait.
     join(options) {
       const core = this._live();
-      const opts = options || {};
+      const opts = Object.assign({}, options);
       checkOptions(opts);
       const now = core.state();
       if (now.signaling === "connected") {

@@ -70,7 +70,8 @@ Module["imroomTextInput"] = function () {
   });
   const text = Module["imroomHandler"](4, 0, "text");
   const key = Module["imroomHandler"](4, 0, "key");
-  const flush = () => { if (ta.value) { const v = ta.value; ta.value = ""; text({ text: v }); } };
+  // NFC: one spelling for a letter with an accent, whichever way the keyboard or paste wrote it.
+  const flush = () => { if (ta.value) { const v = ta.value.normalize("NFC"); ta.value = ""; text({ text: v }); } };
   ta.addEventListener("input", (e) => { if (!e.isComposing) flush(); });
   ta.addEventListener("compositionend", flush);
   const EDITING = new Set(["Enter", "Backspace", "Delete", "Tab", "Escape", "ArrowLeft", "ArrowRight", "ArrowUp",

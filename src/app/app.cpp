@@ -413,6 +413,10 @@ void App::frame() {
   });
   if (settling) dirty_frames_ = std::max(dirty_frames_, 1);
   text_field_active_ = g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId;
+  // Shown: submitted this frame too. A field left behind on the previous screen stays ActiveId until the next
+  // NewFrame (the hidden input keeps the keyboard meanwhile, so a phone's stays up), but until the new screen's
+  // field takes the focus a frame later, what is typed reaches no field.
+  text_field_shown_ = text_field_active_ && g.ActiveIdIsAlive == g.ActiveId;
   if (text_input_) text_input_->follow(text_field_active_);
   const double ui_done = bridge::CanvasView::now();
 

@@ -54,6 +54,7 @@ class App {
   const bridge::CanvasMetrics& metrics() const { return metrics_; }
   const VideoTextures& videos() const { return videos_; }
   const ui::UiFont& font() const { return font_; }
+  bool textFieldActive() const { return text_field_shown_; }  // keys typed now go into a text field on screen
   double audioLevel(int peer_id) const { return ports_.audioLevel(peer_id); }
   core::LinkStats linkStats(int peer_id) const { return ports_.linkStats(peer_id); }
   core::LinkVerdict link(const core::PeerView& p) const;
@@ -106,6 +107,7 @@ class App {
   core::Look applied_look_;  // the theme and text size ImGui has now
   std::vector<int> injected_downs_;      // keys from the text input, released at the next frame
   bool text_field_active_ = false;       // an ImGui text field was active at the end of the last frame
+  bool text_field_shown_ = false;        // ... and drawn in it
   SDL_Window* window_ = nullptr;
   void* gl_context_ = nullptr;
   bool imgui_ready_ = false;

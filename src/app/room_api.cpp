@@ -210,6 +210,7 @@ class RoomApi {
     ui.set("glyphs", static_cast<double>(app_.font().extraGlyphs()));  // characters drawn by the browser's fonts
     ui.set("glyphsMissing", static_cast<double>(app_.font().missing()));  // characters shown as "?"
     ui.set("screen", std::string(s.screen == core::Screen::kRoom ? "room" : "join"));
+    ui.set("textField", app_.textFieldActive());  // a text field has the keyboard (as of the last frame)
     val out = val::object();
     out.set("self", self);
     out.set("signaling", std::string(core::toString(s.signaling)));

@@ -74,7 +74,8 @@ struct Range {
 // with precomposed letters, so "é" has one spelling.
 constexpr Range kLetters[] = {
     {'0', '9', kCommon},        {'A', 'Z', kLatin},         {'a', 'z', kLatin},         {0x00C0, 0x00D6, kLatin},
-    {0x00D8, 0x00F6, kLatin},   {0x00F8, 0x024F, kLatin},   {0x0386, 0x0386, kGreek},   {0x0388, 0x038A, kGreek},
+    {0x00D8, 0x00F6, kLatin},   {0x00F8, 0x01BF, kLatin},   {0x01C4, 0x024F, kLatin},   {0x0386, 0x0386, kGreek},
+    {0x0388, 0x038A, kGreek},
     {0x038C, 0x038C, kGreek},   {0x038E, 0x03A1, kGreek},   {0x03A3, 0x03CE, kGreek},   {0x0400, 0x0481, kCyrillic},
     {0x048A, 0x052F, kCyrillic}, {0x0531, 0x0556, kArmenian}, {0x0561, 0x0587, kArmenian}, {0x10D0, 0x10FA, kGeorgian},
     {0x10FD, 0x10FF, kGeorgian}, {0x1E00, 0x1EFF, kLatin},   {0x3041, 0x3096, kKana},    {0x309D, 0x309F, kKana},
@@ -101,31 +102,6 @@ bool oneScript(unsigned used) {
                      [&](unsigned set) { return (used & ~set) == 0; });
 }
 
-// Letters that look like a Latin letter, by their look in their own case (from Unicode's confusables list, the
-// letters of the scripts above). Sorted by code point.
-struct LookAlike {
-  std::int32_t from;
-  char to;
-};
-constexpr LookAlike kLookAlikes[] = {
-    {0x0131, 'i'}, {0x0391, 'A'}, {0x0392, 'B'}, {0x0395, 'E'}, {0x0396, 'Z'}, {0x0397, 'H'}, {0x0399, 'I'},
-    {0x039A, 'K'}, {0x039C, 'M'}, {0x039D, 'N'}, {0x039F, 'O'}, {0x03A1, 'P'}, {0x03A4, 'T'}, {0x03A5, 'Y'},
-    {0x03A7, 'X'}, {0x03B1, 'a'}, {0x03B9, 'i'}, {0x03BA, 'k'}, {0x03BD, 'v'}, {0x03BF, 'o'}, {0x03C1, 'p'},
-    {0x03C5, 'u'}, {0x03C7, 'x'}, {0x03F2, 'c'}, {0x03F3, 'j'}, {0x03F9, 'C'}, {0x0405, 'S'}, {0x0406, 'I'},
-    {0x0408, 'J'}, {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'}, {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'},
-    {0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'}, {0x0423, 'Y'}, {0x0425, 'X'}, {0x042C, 'b'},
-    {0x0430, 'a'}, {0x0433, 'r'}, {0x0435, 'e'}, {0x043E, 'o'}, {0x043F, 'n'}, {0x0440, 'p'}, {0x0441, 'c'},
-    {0x0443, 'y'}, {0x0445, 'x'}, {0x044C, 'b'}, {0x0455, 's'}, {0x0456, 'i'}, {0x0458, 'j'}, {0x0461, 'w'},
-    {0x04AE, 'Y'}, {0x04AF, 'y'}, {0x04BA, 'H'}, {0x04BB, 'h'}, {0x04C0, 'I'}, {0x04CF, 'l'}, {0x0501, 'd'},
-    {0x051A, 'Q'}, {0x051B, 'q'}, {0x051C, 'W'}, {0x051D, 'w'},
-};
-
-std::int32_t lookAlike(std::int32_t cp) {
-  auto it = std::lower_bound(std::begin(kLookAlikes), std::end(kLookAlikes), cp,
-                             [](const LookAlike& l, std::int32_t c) { return l.from < c; });
-  return it != std::end(kLookAlikes) && it->from == cp ? it->to : cp;
-}
-
 // Lower case for the letters a name may use (the scripts with case: Latin, Greek, Cyrillic, Armenian).
 std::int32_t lowerCase(std::int32_t cp) {
   const auto pairs = [&](std::int32_t first, std::int32_t last, bool upper_even) {
@@ -136,9 +112,14 @@ std::int32_t lowerCase(std::int32_t cp) {
   if (cp == 0x0178) return 0x00FF;
   if (cp == 0x0130) return 'i';  // "İ"
   if (pairs(0x0100, 0x0137, true) || pairs(0x0139, 0x0148, false) || pairs(0x014A, 0x0177, true) ||
-      pairs(0x0179, 0x017E, false)) {
+      pairs(0x0179, 0x017E, false) || pairs(0x01CD, 0x01DC, false) || pairs(0x01DE, 0x01EF, true) ||
+      pairs(0x01F4, 0x01F5, true) || pairs(0x01F8, 0x021F, true) || pairs(0x0222, 0x0233, true) ||
+      pairs(0x1E00, 0x1E95, true) || pairs(0x1EA0, 0x1EFF, true)) {
     return cp + 1;
   }
+  if (cp >= 0x01C4 && cp <= 0x01CC) return 0x01C6 + (cp - 0x01C4) / 3 * 3;  // DŽ Dž dž, LJ Lj lj, NJ Nj nj
+  if (cp >= 0x01F1 && cp <= 0x01F3) return 0x01F3;                         // DZ Dz dz
+  if (cp == 0x1E9E) return 0x00DF;                                          // ẞ
   if (cp == 0x0386) return 0x03AC;
   if (cp >= 0x0388 && cp <= 0x038A) return cp + 0x25;
   if (cp == 0x038C) return 0x03CC;
@@ -146,12 +127,50 @@ std::int32_t lowerCase(std::int32_t cp) {
   if (cp >= 0x0391 && cp <= 0x03AB) return cp + 0x20;
   if (cp >= 0x0400 && cp <= 0x040F) return cp + 0x50;
   if (cp >= 0x0410 && cp <= 0x042F) return cp + 0x20;
+  if (cp == 0x04C0) return 0x04CF;  // Ӏ
   if (pairs(0x0460, 0x0481, true) || pairs(0x048A, 0x04BF, true) || pairs(0x04C1, 0x04CE, false) ||
       pairs(0x04D0, 0x052F, true)) {
     return cp + 1;
   }
   if (cp >= 0x0531 && cp <= 0x0556) return cp + 0x30;
   return cp;
+}
+
+// Lower-case letters (and digits) that look like another character, mapped to it — a Latin letter or digit, or
+// for kana and Han one of the pair. The skeleton folds case first, so each entry covers both cases of a letter;
+// where the two cases look like different Latin letters (Greek Η/η: H and n) the capital decides, since names
+// start with one. From Unicode's confusables list, for the scripts names may use; i, l, 1 and their look-alikes
+// are one class. Sorted by code point.
+struct LookAlike {
+  std::int32_t from, to;
+};
+constexpr LookAlike kLookAlikes[] = {
+    {'0', 'o'},     {'1', 'l'},     {'i', 'l'},     {0x0131, 'l'},  {0x0196, 'l'},  {0x01BF, 'p'},  {0x03AF, 'l'},
+    {0x03B1, 'a'},  {0x03B2, 'b'},  {0x03B5, 'e'},  {0x03B6, 'z'},  {0x03B7, 'h'},  {0x03B9, 'l'},  {0x03BA, 'k'},
+    {0x03BC, 'm'},  {0x03BD, 'n'},  {0x03BF, 'o'},  {0x03C1, 'p'},  {0x03C4, 't'},  {0x03C5, 'y'},  {0x03C7, 'x'},
+    {0x03CA, 'l'},  {0x03CC, 'o'},  {0x0430, 'a'},  {0x0431, '6'},  {0x0432, 'b'},  {0x0433, 'r'},  {0x0435, 'e'},
+    {0x0437, '3'},  {0x043A, 'k'},  {0x043C, 'm'},  {0x043D, 'h'},  {0x043E, 'o'},  {0x043F, 'n'},  {0x0440, 'p'},
+    {0x0441, 'c'},  {0x0442, 't'},  {0x0443, 'y'},  {0x0445, 'x'},  {0x044C, 'b'},  {0x0455, 's'},  {0x0456, 'l'},
+    {0x0458, 'j'},  {0x0461, 'w'},  {0x0475, 'v'},  {0x04AF, 'y'},  {0x04BB, 'h'},  {0x04CF, 'l'},  {0x0501, 'd'},
+    {0x051B, 'q'},  {0x051D, 'w'},  {0x0561, 'w'},  {0x0563, 'q'},  {0x0570, 'h'},  {0x0575, '3'},  {0x0578, 'n'},
+    {0x057D, 'u'},  {0x057F, 's'},  {0x0585, 'o'},  {0x10E7, 'y'},  {0x30A8, 0x5DE5}, {0x30AB, 0x529B},
+    {0x30C8, 0x535C}, {0x30CB, 0x4E8C}, {0x30CF, 0x516B}, {0x30D8, 0x3078}, {0x30ED, 0x53E3}, {0x30FC, 0x4E00},
+};
+
+template <typename T, std::size_t N, typename Key>
+constexpr bool sortedBy(const T (&table)[N], Key key) {
+  for (std::size_t k = 1; k < N; ++k) {
+    if (key(table[k - 1]) >= key(table[k])) return false;
+  }
+  return true;
+}
+static_assert(sortedBy(kLetters, [](const Range& r) { return r.first; }), "kLetters is searched by bisection");
+static_assert(sortedBy(kLookAlikes, [](const LookAlike& l) { return l.from; }), "so is kLookAlikes");
+
+std::int32_t lookAlike(std::int32_t cp) {
+  auto it = std::lower_bound(std::begin(kLookAlikes), std::end(kLookAlikes), cp,
+                             [](const LookAlike& l, std::int32_t c) { return l.from < c; });
+  return it != std::end(kLookAlikes) && it->from == cp ? it->to : cp;
 }
 
 void replaceAll(std::string& s, std::string_view from, std::string_view to) {
@@ -211,10 +230,7 @@ std::string nameSkeleton(std::string_view name) {
       out += '?';
       continue;
     }
-    cp = lookAlike(cp);
-    if (cp == 'I' || cp == '1') cp = 'l';
-    if (cp == '0') cp = 'o';
-    appendUtf8(out, lowerCase(cp));
+    appendUtf8(out, lookAlike(lowerCase(cp)));
   }
   replaceAll(out, "rn", "m");
   replaceAll(out, "vv", "w");

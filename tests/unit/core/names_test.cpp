@@ -85,6 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
         NameCase{"ann\xc3", false, "not valid text"},  // truncated
         NameCase{"\xc0\xae", false, "not valid text"},  // overlong "."
         NameCase{"\xed\xa0\x80", false, "not valid text"},  // a surrogate
+        NameCase{"\xc7\x80" "an", false, "letters, digits"},  // U+01C0, a click letter that passes for l
         NameCase{std::string("a\0b", 3), false, "letters"}));
 
 TEST(NameSkeletonTest, NamesThatLookAlikeHaveOneSkeleton) {
@@ -106,6 +107,20 @@ TEST(NameSkeletonTest, NamesThatLookAlikeHaveOneSkeleton) {
   EXPECT_EQ(nameSkeleton("\xd0\x91\xd0\x9e\xd0\xa0\xd0\x98\xd0\xa1"),        // БОРИС
             nameSkeleton("\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81"));        // Борис
   EXPECT_EQ(nameSkeleton("\xd4\xb1"), nameSkeleton("\xd5\xa1"));              // Armenian Ա, ա
+  // Case is folded before look-alikes are mapped: both cases of a name look like the same thing.
+  EXPECT_EQ(nameSkeleton("ian"), nameSkeleton("Ian"));
+  EXPECT_EQ(nameSkeleton("IRIS"), nameSkeleton("Iris"));
+  EXPECT_EQ(nameSkeleton("\xd0\x9d\xd0\xb8\xd0\xbd\xd0\xb0"),  // Нина
+            nameSkeleton("\xd0\xbd\xd0\xb8\xd0\xbd\xd0\xb0"));  // нина
+  EXPECT_EQ(nameSkeleton("\xce\x9d\xce\xb9\xce\xba\xce\xbf\xcf\x82"),                  // Νικος
+            nameSkeleton("\xce\xbd\xce\xb9\xce\xba\xce\xbf\xcf\x82"));                 // νικος
+  EXPECT_EQ(nameSkeleton("\xc8\x98tefan"), nameSkeleton("\xc8\x99tefan"));          // Ș, ș (Latin Extended-B)
+  EXPECT_EQ(nameSkeleton("\xe1\xba\xa4n"), nameSkeleton("\xe1\xba\xa5n"));        // Ấ, ấ (Vietnamese)
+  // Letters that pass for digits, and letters of the other scripts that pass for Latin ones.
+  EXPECT_EQ(nameSkeleton("BOB3"), nameSkeleton("\xd0\x92\xd0\x9e\xd0\x92\xd0\x97"));  // ВОВЗ
+  EXPECT_EQ(nameSkeleton("eva"), nameSkeleton("\xd0\xb5\xd1\xb5\xd0\xb0"));      // еѵа
+  EXPECT_EQ(nameSkeleton("007"), nameSkeleton("\xd5\x95" "07"));                      // Armenian Օ
+  EXPECT_EQ(nameSkeleton("\xe3\x83\xad\xe3\x83\x8b"), nameSkeleton("\xe5\x8f\xa3\xe4\xba\x8c"));  // ロニ, 口二
 }
 
 TEST(NameSkeletonTest, DifferentNamesStayApart) {
