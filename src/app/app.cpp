@@ -269,6 +269,34 @@ void App::retryThunk(void* self) {
   app.wake();
 }
 
+// SDL turns a finger into mouse events marked SDL_TOUCH_MOUSEID (and FINGER events ImGui ignores). Those go to
+// the gestures, not to ImGui; a real mouse's events make it the pointer again.
+bool App::touchEvent(const SDL_Event& e) {
+  Uint32 which = 0;
+  float x = 0, y = 0;
+  switch (e.type) {
+    case SDL_MOUSEMOTION: which = e.motion.which; x = e.motion.x; y = e.motion.y; break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP: which = e.button.which; x = e.button.x; y = e.button.y; break;
+    case SDL_MOUSEWHEEL: which = e.wheel.which; break;
+    default: return false;
+  }
+  if (which != SDL_TOUCH_MOUSEID) {
+    if (touch_.owning()) touch_.mouseUsed();
+    return false;
+  }
+  const ImVec2 pos(x, y);
+  // When it happened (SDL's clock, moved onto ours): the moves of one frame come together, and the speed of a
+  // flick is measured between them.
+  const double clock = bridge::CanvasView::now();
+  const double ago = static_cast<double>(SDL_GetTicks()) - static_cast<double>(e.common.timestamp);
+  const double now = clock - std::max(0.0, ago);
+  if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT) touch_.down(pos, now);
+  if (e.type == SDL_MOUSEMOTION && (e.motion.state & SDL_BUTTON_LMASK)) touch_.move(pos, now);
+  if (e.type == SDL_MOUSEBUTTONUP && e.button.button == SDL_BUTTON_LEFT) touch_.up(pos, now);
+  return true;
+}
+
 int App::sdlEventWatch(void* self, SDL_Event*) {
   static_cast<App*>(self)->wake();
   return 0;
@@ -351,8 +379,9 @@ void App::frame() {
   const std::vector<VideoTextures::Source> sources = videoSources();
   const bool video = videos_.hasNewFrames(sources);
   if (video) dirty_frames_ = std::max(dirty_frames_, 1);  // video: at its frame rate
+  const double touch_due = touch_.frameDueIn(started);
   const bool input = followCanvas() || typed || !held_key_ups_.empty() || !injected_downs_.empty() ||
-                     SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+                     SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT) || touch_due == 0;
   if (input) input_frames_ = kInputFrames;
   const double since = started - last_drawn_;
   // Video: new frames from several streams are gathered into one drawn frame at most every kVideoFrameMs.
@@ -387,6 +416,7 @@ void App::frame() {
   std::vector<SDL_Scancode> pressed;
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
+    if (touchEvent(event)) continue;
     if (event.type == SDL_KEYDOWN) pressed.push_back(event.key.keysym.scancode);
     if (event.type == SDL_KEYUP &&
         std::find(pressed.begin(), pressed.end(), event.key.keysym.scancode) != pressed.end()) {
@@ -399,7 +429,9 @@ void App::frame() {
   feedTextInput();
   followText();
   ImGui_ImplSDL2_NewFrame();
+  touch_.beforeNewFrame(ImGui::GetIO(), started);
   ImGui::NewFrame();
+  touch_.afterNewFrame(started);
   const std::vector<ui::VideoTile> tiles = videos_.update(sources);
   for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
   ImGui::Render();
@@ -412,6 +444,12 @@ void App::frame() {
                          w->AutoFitFramesY > 0 || w->HiddenFramesCannotSkipItems > 0);
   });
   if (settling) dirty_frames_ = std::max(dirty_frames_, 1);
+  // A gesture that needs frames of its own: a tap's release, momentum (input frames), a long press (a timer).
+  const double touch_next = touch_.frameDueIn(bridge::CanvasView::now());
+  if (touch_next == 0) input_frames_ = std::max(input_frames_, 1);
+  if (touch_next > 0 && input_frames_ == 0) {
+    retry_in_ms_ = retry_in_ms_ > 0 ? std::min(retry_in_ms_, touch_next) : touch_next;
+  }
   text_field_active_ = g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId;
   // Shown: submitted this frame too. A field left behind on the previous screen stays ActiveId until the next
   // NewFrame (the hidden input keeps the keyboard meanwhile, so a phone's stays up), but until the new screen's

@@ -18,6 +18,7 @@
 #include "video_textures.hpp"
 #include "controller.hpp"
 #include "damage.hpp"
+#include "touch.hpp"
 #include "ui.hpp"
 
 #include <SDL_events.h>
@@ -67,6 +68,7 @@ class App {
   // state change, a new video frame, a resize, or the idle timer ask for one (an animation-frame loop that
   // runs while nothing changes costs a page ~65 ms of CPU per second here; BENCHMARKS.md).
   void wake();
+  bool touchEvent(const SDL_Event& e);  // a touch-made mouse event, taken by touch_
 
   // Called once after the first frame is on screen.
   std::function<void()> onFirstFrame;
@@ -99,6 +101,7 @@ class App {
   bool glyphs_due_ = true;  // the state changed since its text was scanned for characters the atlas lacks
   VideoTextures videos_;
   ui::DamageTracker damage_;
+  ui::TouchGestures touch_;  // fingers: scroll, tap, long press (ImGui sees touch as a held mouse button)
   FrameStats stats_;
   std::vector<SDL_Event> held_key_ups_;  // key releases held back one frame (see frame())
   std::unique_ptr<bridge::TextInput> text_input_;

@@ -350,8 +350,9 @@ void RoomPanel::drawLog(const core::AppState& state, std::vector<core::Intent>& 
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(withClusters(m.text).c_str());  // an emoji with a skin tone, a flag: one character
     ImGui::PopTextWrapPos();
-    // A right click on a line offers to copy it (ImGui text cannot be selected).
-    const ImVec2 row_end(row_top.x + width, ImGui::GetItemRectMax().y);
+    // A right click (or a long press) on a line offers to copy it (ImGui text cannot be selected). The line's
+    // area reaches down to the next line: no gap between lines where a finger would find nothing.
+    const ImVec2 row_end(row_top.x + width, ImGui::GetItemRectMax().y + ImGui::GetStyle().ItemSpacing.y);
     if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(row_top, row_end) &&
         ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
       menu_text_ = m.text;

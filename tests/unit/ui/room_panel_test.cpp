@@ -8,34 +8,6 @@
 namespace imroom::ui {
 namespace {
 
-core::AppState room(int peers, int lines) {
-  core::AppState s;
-  s.screen = core::Screen::kRoom;
-  s.joined = {"ann", "lobby", core::MediaKind::kText};
-  s.signaling = core::SignalingState::kConnected;
-  s.share_link = "http://localhost:8080/?room=lobby";
-  const char* states[] = {"connected", "connecting", "disconnected", "failed", "new"};
-  for (int i = 0; i < peers; ++i) {
-    core::PeerView p;
-    p.username = "peer" + std::to_string(i);
-    p.connection = states[i % 5];
-    p.channel = p.connection == "connected" ? "open" : "none";
-    p.pending = i % 3;
-    s.peers.push_back(p);
-  }
-  for (int i = 0; i < lines; ++i) {
-    core::ChatMessage m;
-    m.id = std::to_string(i);
-    m.from = i % 4 == 0 ? "ann" : "peer" + std::to_string(i % 3);
-    m.own = m.from == "ann";
-    m.text = i % 7 == 0 ? std::string(300, 'w') + " a long line that wraps" : "line " + std::to_string(i);
-    m.ts = 1.7e12 + i * 1000.0;
-    s.chat.add(m);
-  }
-  for (int i = 0; i < 200; ++i) s.events.push_back({1.7e12, core::StatusKind::kInfo, "event " + std::to_string(i)});
-  return s;
-}
-
 template <class T>
 std::vector<T> only(const std::vector<core::Intent>& intents) {
   std::vector<T> out;
