@@ -236,7 +236,9 @@
     // People who asked their system for more contrast get the high-contrast theme unless the page chose one.
     const contrast = global.matchMedia && global.matchMedia("(prefers-contrast: more)").matches;
     const theme = opts.theme || (contrast ? "high-contrast" : "dark");
-    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media, theme,
+    // A phone or a tablet (the main pointer is a finger): controls sized for fingers.
+    const touch = !!(global.matchMedia && global.matchMedia("(pointer: coarse)").matches);
+    const core = new module.RoomCore({ room: opts.room, username: opts.username, media: opts.media, theme, touch,
                                        fontScale: opts.fontScale || 1,
                                        server: opts.server ? new URL(opts.server, global.location.href).href : "" });
     const room = new Room(core, canvas);

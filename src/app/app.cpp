@@ -9,6 +9,7 @@
 #include <imgui_impl_sdl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "browser_page.hpp"
@@ -49,7 +50,7 @@ std::string App::start() {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.ConfigInputTextCursorBlink = false;  // a steady cursor needs no frames while nothing happens
   applied_look_ = controller_.state().look;
-  ui::applyTheme(applied_look_.theme, applied_look_.font_scale);
+  ui::applyTheme(applied_look_.theme, applied_look_.font_scale, applied_look_.touch);
   font_.load(static_cast<float>(metrics_.pixel_ratio), applied_look_.font_scale);
   ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
   // After the SDL backend, which installs its own (SDL has no clipboard in the browser).
@@ -227,10 +228,24 @@ double App::stateDueIn(double now, double interval, bool new_video) const {
 // costs the page a whole browser frame (style, layout, commit; 1-4 ms here): one per chat message before.
 // Input and video frames are asked for at once, as before.
 void App::scheduleStateFrame(double now) {
-  if (!running_ || frame_request_ || retry_timer_) return;
+  if (!running_ || frame_request_) return;
   const double due_in = input_frames_ > 0 || drew_video_ ? 0.0 : stateDueIn(now, kStateFrameMs, false);
   if (due_in <= 0) return wake();
-  retry_timer_ = emscripten_set_timeout(&App::retryThunk, std::max(1.0, due_in), this);
+  armRetry(due_in);
+}
+
+// One timer for a frame due later: the earliest of what is waiting (a state change, a busy GPU, a long press).
+// A later deadline keeps the timer there is; an earlier one replaces it.
+void App::armRetry(double in_ms) {
+  if (!running_) return;
+  const double at = bridge::CanvasView::now() + in_ms;
+  if (retry_timer_) {
+    if (retry_at_ <= at) return;
+    emscripten_clear_timeout(retry_timer_);
+  }
+  retry_at_ = at;
+  // Whole ms and one more: a browser timer may fire up to a ms before a fractional delay.
+  retry_timer_ = emscripten_set_timeout(&App::retryThunk, std::ceil(std::max(1.0, in_ms)) + 1.0, this);
 }
 
 void App::wake() {
@@ -248,7 +263,7 @@ int App::frameThunk(double, void* self) {
   if (app.retry_in_ms_ > 0) {
     // Due later (changes are drawn at most so often, or the GPU is still busy): a timer, not animation frames
     // spent waiting.
-    if (!app.retry_timer_) app.retry_timer_ = emscripten_set_timeout(&App::retryThunk, app.retry_in_ms_, self);
+    app.armRetry(app.retry_in_ms_);
   } else if (app.input_frames_ > 0 || app.videos_.hasNewFrames(app.videoSources())) {
     app.wake();
   } else if (app.dirty_frames_ > 0) {
@@ -261,7 +276,7 @@ void App::retryThunk(void* self) {
   App& app = *static_cast<App*>(self);
   app.retry_timer_ = 0;
   if (app.running_ && app.renderer_.busy() && bridge::CanvasView::now() - app.last_drawn_ < kMaxWaitMs) {
-    app.retry_timer_ = emscripten_set_timeout(&App::retryThunk, kBusyPollMs, self);  // the GPU: not yet
+    app.armRetry(kBusyPollMs);  // the GPU: not yet
     return;
   }
   // Changes since the timer was set may have put the frame off again.
@@ -342,7 +357,7 @@ void App::followLook() {
   if (look == applied_look_) return;
   const bool new_size = look.font_scale != applied_look_.font_scale;
   applied_look_ = look;
-  ui::applyTheme(look.theme, look.font_scale);
+  ui::applyTheme(look.theme, look.font_scale, look.touch);
   if (new_size) {
     font_.load(static_cast<float>(metrics_.pixel_ratio), look.font_scale);
     renderer_.reloadFonts();
@@ -392,6 +407,7 @@ void App::frame() {
   const bool due = input_frames_ > 0 || (pending && due_in <= 0) || since >= kIdleFrameMs;
   if (!due) {  // nothing new to show yet: save the CPU (and the battery)
     if (pending) retry_in_ms_ = std::max(1.0, due_in);
+    if (touch_due > 0) retry_in_ms_ = retry_in_ms_ > 0 ? std::min(retry_in_ms_, touch_due) : touch_due;
     return;
   }
   if (renderer_.busy() && since < kMaxWaitMs) {  // the GPU is behind: look again in a moment
@@ -443,13 +459,11 @@ void App::frame() {
     return w->Active && (w->ScrollTarget.x != FLT_MAX || w->ScrollTarget.y != FLT_MAX || w->AutoFitFramesX > 0 ||
                          w->AutoFitFramesY > 0 || w->HiddenFramesCannotSkipItems > 0);
   });
-  if (settling) dirty_frames_ = std::max(dirty_frames_, 1);
+  if (settling || ui_.settling(controller_.state())) dirty_frames_ = std::max(dirty_frames_, 1);
   // A gesture that needs frames of its own: a tap's release, momentum (input frames), a long press (a timer).
   const double touch_next = touch_.frameDueIn(bridge::CanvasView::now());
   if (touch_next == 0) input_frames_ = std::max(input_frames_, 1);
-  if (touch_next > 0 && input_frames_ == 0) {
-    retry_in_ms_ = retry_in_ms_ > 0 ? std::min(retry_in_ms_, touch_next) : touch_next;
-  }
+  if (touch_next > 0) armRetry(touch_next);
   text_field_active_ = g.ActiveId != 0 && g.InputTextState.ID == g.ActiveId;
   // Shown: submitted this frame too. A field left behind on the previous screen stays ActiveId until the next
   // NewFrame (the hidden input keeps the keyboard meanwhile, so a phone's stays up), but until the new screen's

@@ -68,6 +68,7 @@ class App {
   // state change, a new video frame, a resize, or the idle timer ask for one (an animation-frame loop that
   // runs while nothing changes costs a page ~65 ms of CPU per second here; BENCHMARKS.md).
   void wake();
+  void armRetry(double in_ms);
   bool touchEvent(const SDL_Event& e);  // a touch-made mouse event, taken by touch_
 
   // Called once after the first frame is on screen.
@@ -118,6 +119,7 @@ class App {
   long tick_timer_ = 0;
   long frame_request_ = 0;  // the pending animation frame's id (0 = none)
   long retry_timer_ = 0;    // a timer for a frame due later (0 = none)
+  double retry_at_ = 0;     // when it fires (CanvasView::now)
   double retry_in_ms_ = 0;  // set by frame(): not drawn, due in this many ms
   std::vector<bool> speaking_;  // the speaking rings last drawn
   // Frames are drawn only when there is something new to show. Input: at once, and a few frames more (ImGui

@@ -45,6 +45,7 @@ class RoomApi {
     look.theme = core::parseTheme(textOption(options, "theme")).value_or(core::Theme::kDark);
     val scale = options["fontScale"];
     if (scale.isNumber()) look.font_scale = static_cast<float>(scale.as<double>());
+    look.touch = options["touch"].isTrue();
     app_.controller().apply(core::SetLook{look});
     app_.controller().onStateChanged = [this] {
       app_.stateChanged();
@@ -224,6 +225,7 @@ class RoomApi {
     val look = val::object();
     look.set("theme", std::string(core::themeName(s.look.theme)));
     look.set("fontScale", s.look.font_scale);
+    look.set("touch", s.look.touch);
     out.set("look", look);
     val frame = val::object();  // what the page's <iframe> allows
     frame.set("camera", s.frame.camera);

@@ -72,7 +72,7 @@ void Controller::apply(const Intent& intent) {
   } else if (const auto* choose = std::get_if<ChooseDevice>(&intent)) {
     chooseDevice(choose->video, choose->id);
   } else if (const auto* look = std::get_if<SetLook>(&intent)) {
-    Look next{look->look.theme, clampFontScale(look->look.font_scale)};
+    Look next{look->look.theme, clampFontScale(look->look.font_scale), look->look.touch};
     if (next != state_.look) {
       state_.look = next;
       changed();

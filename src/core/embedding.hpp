@@ -30,7 +30,10 @@ std::optional<Theme> parseTheme(std::string_view name);
 struct Look {
   Theme theme = Theme::kDark;
   float font_scale = 1.0f;
-  bool operator==(const Look& o) const { return theme == o.theme && font_scale == o.font_scale; }
+  bool touch = false;  // the page's main pointer is a finger: controls sized for one (from the page, not a setting)
+  bool operator==(const Look& o) const {
+    return theme == o.theme && font_scale == o.font_scale && touch == o.touch;
+  }
   bool operator!=(const Look& o) const { return !(*this == o); }
 };
 inline constexpr float kMinFontScale = 0.75f;

@@ -3,7 +3,9 @@
 
 #include <imgui.h>
 
+#include <cmath>
 #include <cstring>
+#include <utility>
 
 namespace imroom::ui {
 
@@ -46,7 +48,10 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const bool needs_media = state.form.media != core::MediaKind::kText;
   const bool frame_blocks = needs_media && !core::framePolicyProblem(state.frame, true, true).empty();
-  const float height = std::min(avail.y, ImGui::GetTextLineHeightWithSpacing() * (frame_blocks ? 23.0f : 18.0f));
+  // As tall as its contents measured last frame (first, an estimate), within the window.
+  const float wanted = content_height_ > 0 ? content_height_
+                                            : ImGui::GetTextLineHeightWithSpacing() * (frame_blocks ? 23.0f : 18.0f);
+  const float height = std::min(avail.y, wanted);
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, (avail.y - height) * 0.4f)));
   ImGui::BeginChild("join", ImVec2(width, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
@@ -69,11 +74,19 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   submit |= ImGui::InputTextWithHint("##room", "e.g. lobby", room_.data(), room_.size(), flags);
 
   int media = static_cast<int>(form.media);
-  ImGui::RadioButton("Text chat", &media, static_cast<int>(core::MediaKind::kText));
-  ImGui::SameLine();
-  ImGui::RadioButton("Video call", &media, static_cast<int>(core::MediaKind::kVideo));
-  ImGui::SameLine();
-  ImGui::RadioButton("Audio only", &media, static_cast<int>(core::MediaKind::kAudio));
+  // On one line where they fit; a narrow form (a phone, large text, the touch theme) wraps them.
+  const std::pair<const char*, core::MediaKind> kinds[] = {
+      {"Text chat", core::MediaKind::kText},
+      {"Video call", core::MediaKind::kVideo},
+      {"Audio only", core::MediaKind::kAudio}};
+  for (const auto& [label, kind] : kinds) {
+    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+    if (kind != core::MediaKind::kText) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorPosX() + w > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
+    }
+    ImGui::RadioButton(label, &media, static_cast<int>(kind));
+  }
   // Inside an <iframe> that forbids the camera or microphone: say so before the person tries, with the fix.
   const core::MediaKind chosen = static_cast<core::MediaKind>(media);
   const bool video = chosen == core::MediaKind::kVideo, audio = chosen != core::MediaKind::kText;
@@ -103,6 +116,9 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   ImGui::PopStyleColor();
   ImGui::Spacing();
   drawDisplaySettings(state.look, out);
+  const float measured = ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + ImGui::GetStyle().WindowPadding.y;
+  settling_ = std::fabs(measured - content_height_) >= 1.0f;
+  content_height_ = measured;
   ImGui::EndChild();
 }
 

@@ -14,6 +14,8 @@ class JoinPanel {
  public:
   // Draws the panel centred in the current window; appends what the user asked for to `out`.
   void draw(const core::AppState& state, std::vector<core::Intent>& out);
+  // The panel's height changed with its contents (a wrapped message, another theme): one more frame fits it.
+  bool settling() const { return settling_; }
 
  private:
   void syncFrom(const core::JoinForm& form);
@@ -24,6 +26,8 @@ class JoinPanel {
   core::JoinForm last_seen_;  // the form as last synced, to notice changes made through the JS API
   bool synced_ = false;
   bool focus_requested_ = false;
+  float content_height_ = 0;  // measured in the last frame (0: not yet)
+  bool settling_ = false;
 };
 
 }  // namespace imroom::ui

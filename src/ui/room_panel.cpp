@@ -4,6 +4,7 @@
 #include "theme.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cstring>
@@ -60,6 +61,7 @@ std::string clock(double ts_ms) {
 void dot(const ImVec4& colour) {
   const float r = ImGui::GetTextLineHeight() * 0.28f;
   ImVec2 p = ImGui::GetCursorScreenPos();
+  p.y += ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset;  // on a line of buttons: level with their text
   ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + r, p.y + ImGui::GetTextLineHeight() * 0.5f), r,
                                               ImGui::GetColorU32(colour));
   ImGui::Dummy(ImVec2(r * 2, ImGui::GetTextLineHeight()));
@@ -380,7 +382,7 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
   } else {
     ImGui::Text("Private with %s", conversation_.c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("Back to the room")) conversation_.clear();
+    if (smallButton("Back to the room")) conversation_.clear();
   }
   const float input_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
   ImGui::BeginChild("log", ImVec2(0, -input_h), true);
@@ -463,7 +465,7 @@ void RoomPanel::drawStatusBar(const core::AppState& state, std::vector<core::Int
   const float pad = ImGui::GetStyle().FramePadding.x * 2.0f;
   auto button = [&](const char* label) {
     place(ImGui::CalcTextSize(label).x + pad);
-    return ImGui::SmallButton(label);
+    return smallButton(label);
   };
   auto text = [&](const ImVec4* colour, const std::string& t) {
     const float width = ImGui::CalcTextSize(t.c_str()).x;

@@ -4,7 +4,13 @@
 
 namespace imroom::ui {
 
-void applyTheme(core::Theme theme, float scale) {
+namespace {
+bool touch_style = false;
+}  // namespace
+
+bool smallButton(const char* label) { return touch_style ? ImGui::Button(label) : ImGui::SmallButton(label); }
+
+void applyTheme(core::Theme theme, float scale, bool touch) {
   ImGuiStyle& style = ImGui::GetStyle();
   style = ImGuiStyle();
   ImGui::StyleColorsDark(&style);
@@ -63,11 +69,20 @@ void applyTheme(core::Theme theme, float scale) {
     style.PopupBorderSize = 1.0f;
     style.ChildBorderSize = 1.0f;
   }
+  touch_style = touch;
+  if (touch) {
+    style.FramePadding = ImVec2(14.0f, 12.0f);
+    style.ItemSpacing = ImVec2(12.0f, 14.0f);
+    style.ItemInnerSpacing = ImVec2(10.0f, 8.0f);
+    style.ScrollbarSize = 22.0f;
+    style.GrabMinSize = 24.0f;
+    style.TouchExtraPadding = ImVec2(2.0f, 2.0f);  // a finger lands a little off: the hit boxes reach out
+  }
   if (scale != 1.0f) style.ScaleAllSizes(scale);
 }
 
 void drawDisplaySettings(const core::Look& look, std::vector<core::Intent>& out) {
-  if (ImGui::SmallButton("Display")) ImGui::OpenPopup("display");
+  if (smallButton("Display")) ImGui::OpenPopup("display");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Theme and text size");
   if (!ImGui::BeginPopup("display")) return;
   core::Look next = look;

@@ -24,8 +24,8 @@ void TouchGestures::down(ImVec2 pos, double ms) {
   state_ = State::kPressed;
   start_ = pos_ = applied_ = pos;
   down_ms_ = last_ms_ = ms;
-  target_ = 0;
-  drag_started_ = past_slop_ = lifted_ = false;
+  under_ = 0;
+  past_slop_ = lifted_ = false;
   samples_.clear();
   samples_.emplace_back(pos, ms);
 }
@@ -39,21 +39,8 @@ void TouchGestures::move(ImVec2 pos, double ms) {
   const ImVec2 moved(pos.x - start_.x, pos.y - start_.y);
   if (length(moved) < kSlopPx) return;
   past_slop_ =
-      true;  // a scroll or a drag: decided at the next frame, which knows the window under the finger
+      true;  // a scroll or nothing: decided at the next frame, which knows the window under the finger
   vertical_ = std::fabs(moved.y) >= std::fabs(moved.x);
-}
-
-void TouchGestures::fingerVelocity(ImVec2 pos, double ms) {
-  const auto& [first_pos, first_ms] = samples_.front();
-  const double dt = ms - first_ms;
-  velocity_ = dt > 0 ? ImVec2(static_cast<float>((pos.x - first_pos.x) / dt),
-                              static_cast<float>((pos.y - first_pos.y) / dt))
-                     : ImVec2(0, 0);
-  if (vertical_) {
-    velocity_.x = 0;
-  } else {
-    velocity_.y = 0;
-  }
 }
 
 void TouchGestures::up(ImVec2 pos, double ms) {
@@ -61,22 +48,20 @@ void TouchGestures::up(ImVec2 pos, double ms) {
   pos_ = pos;
   samples_.emplace_back(pos, ms);  // a finger that rested before lifting has no speed left
   while (samples_.size() > 1 && ms - samples_.front().second > kVelocityWindowMs) samples_.pop_front();
+  last_ms_ = ms;
   switch (state_) {
     case State::kPressed:
-      if (past_slop_) {  // a flick faster than a frame: scrolled (or dropped) at the next one
-        fingerVelocity(pos, ms);
-        last_ms_ = ms;
-        lifted_ = true;
+      if (past_slop_) {
+        lifted_ = true;  // a flick faster than a frame: scrolled at the next one
       } else {
         state_ = stopped_fling_ ? State::kIdle : State::kTap;
       }
       break;
     case State::kScrolling:
       fingerVelocity(pos, ms);
-      last_ms_ = ms;
-      state_ = length(velocity_) >= kMinFlingPxPerMs ? State::kFling : State::kIdle;
+      state_ = std::fabs(velocity_) >= kMinFlingPxPerMs ? State::kFling : State::kIdle;
       break;
-    case State::kDragging:
+    case State::kIgnored:
     case State::kHeld:
     case State::kLongRelease:
       state_ = State::kIdle;
@@ -92,6 +77,13 @@ void TouchGestures::up(ImVec2 pos, double ms) {
 void TouchGestures::mouseUsed() {
   owning_ = false;
   state_ = State::kIdle;
+}
+
+void TouchGestures::fingerVelocity(ImVec2 pos, double ms) {
+  const auto& [first_pos, first_ms] = samples_.front();
+  const double dt = ms - first_ms;
+  const float moved = vertical_ ? pos.y - first_pos.y : pos.x - first_pos.x;
+  velocity_ = dt > 0 ? static_cast<float>(moved / dt) : 0.0f;
 }
 
 void TouchGestures::beforeNewFrame(ImGuiIO& io, double ms) {
@@ -124,13 +116,9 @@ void TouchGestures::beforeNewFrame(ImGuiIO& io, double ms) {
       io.MousePos = start_;
       state_ = lifted_ ? State::kIdle : State::kHeld;
       break;
-    case State::kDragging:
-      io.MousePos = drag_started_ ? pos_ : start_;  // pressed where the finger went down, then dragged
-      io.MouseDown[ImGuiMouseButton_Left] = true;
-      drag_started_ = true;
-      break;
     case State::kIdle:
     case State::kScrolling:
+    case State::kIgnored:
     case State::kFling:
       io.MousePos = kNowhere;
       break;
@@ -140,47 +128,48 @@ void TouchGestures::beforeNewFrame(ImGuiIO& io, double ms) {
 void TouchGestures::afterNewFrame(double ms) {
   if (!owning_) return;
   ImGuiContext& g = *ImGui::GetCurrentContext();
-  if (state_ == State::kPressed && target_ == 0 && g.HoveredWindow) target_ = g.HoveredWindow->ID;
+  if (state_ == State::kPressed && under_ == 0 && g.HoveredWindow) under_ = g.HoveredWindow->ID;
   if (state_ == State::kPressed && past_slop_) {
-    // A scroll if something under the finger can scroll that way, a drag otherwise.
-    const bool scrolls = scrollTarget(vertical_) != nullptr;
-    applied_ = start_;  // the slop counts: the content moves with the finger from where it went down
-    if (lifted_) {
-      if (scrolls) scrollBy(ImVec2(pos_.x - start_.x, pos_.y - start_.y));
-      state_ = scrolls && length(velocity_) >= kMinFlingPxPerMs ? State::kFling : State::kIdle;
+    // A scroll if something under the finger can scroll that way (or else the other way); nothing otherwise.
+    ImGuiWindow* w = scrollable(vertical_);
+    if (!w && (w = scrollable(!vertical_)) != nullptr) vertical_ = !vertical_;
+    if (!w) {
+      state_ = lifted_ ? State::kIdle : State::kIgnored;
       return;
     }
-    state_ = scrolls ? State::kScrolling : State::kDragging;
+    // A menu open over the list closes as the list moves, as it would on a click elsewhere.
+    if (!g.OpenPopupStack.empty() && g.OpenPopupStack[0].Window &&
+        !(g.OpenPopupStack[0].Window->Flags & ImGuiWindowFlags_Modal)) {
+      ImGui::ClosePopupToLevel(0, false);
+    }
+    startScrolling(w);
+    applied_ = start_;  // the slop counts: the content moves with the finger from where it went down
+    if (!lifted_) {
+      state_ = State::kScrolling;
+    } else {
+      scrollBy(vertical_ ? pos_.y - start_.y : pos_.x - start_.x);
+      fingerVelocity(pos_, last_ms_);
+      state_ = std::fabs(velocity_) >= kMinFlingPxPerMs ? State::kFling : State::kIdle;
+      return;
+    }
   }
   if (state_ == State::kScrolling) {
-    scrollBy(ImVec2(pos_.x - applied_.x, pos_.y - applied_.y));
+    scrollBy(vertical_ ? pos_.y - applied_.y : pos_.x - applied_.x);
     applied_ = pos_;
   } else if (state_ == State::kFling) {
     const double dt = std::max(0.0, ms - last_ms_);
     last_ms_ = ms;
-    ImGuiWindow* w = scrollTarget(vertical_);
-    if (!w) {
-      state_ = State::kIdle;
-      return;
-    }
-    const ImVec2 before = w->Scroll;
-    scrollBy(ImVec2(static_cast<float>(velocity_.x * dt), static_cast<float>(velocity_.y * dt)));
-    const float decay = static_cast<float>(std::exp(-dt / kFlingTimeConstantMs));
-    velocity_ = ImVec2(velocity_.x * decay, velocity_.y * decay);
-    // Stopped: slow enough, or against an end (the scroll would not move).
-    const ImVec2 after(
-        ImClamp(w->ScrollTarget.x != FLT_MAX ? w->ScrollTarget.x : before.x, 0.0f, w->ScrollMax.x),
-        ImClamp(w->ScrollTarget.y != FLT_MAX ? w->ScrollTarget.y : before.y, 0.0f, w->ScrollMax.y));
-    if (length(velocity_) < kStopPxPerMs || (dt > 0 && after.x == before.x && after.y == before.y)) {
-      state_ = State::kIdle;
-    }
+    const bool moved = scrollBy(static_cast<float>(velocity_ * dt));
+    velocity_ *= static_cast<float>(std::exp(-dt / kFlingTimeConstantMs));
+    if (!moved || std::fabs(velocity_) < kStopPxPerMs) state_ = State::kIdle;  // at an end, or slow enough
   }
 }
 
 double TouchGestures::frameDueIn(double ms) const {
   switch (state_) {
     case State::kPressed:
-      if (stopped_fling_ || past_slop_) return past_slop_ ? 0.0 : -1.0;  // past the slop: decided next frame
+      if (past_slop_) return 0.0;  // decided in the next frame
+      if (stopped_fling_) return -1.0;
       return std::max(0.0, down_ms_ + kLongPressMs - ms);
     case State::kTap:
     case State::kTapRelease:
@@ -194,27 +183,37 @@ double TouchGestures::frameDueIn(double ms) const {
 }
 
 // The window under the touch, or the nearest window around it, that can scroll in that direction.
-ImGuiWindow* TouchGestures::scrollTarget(bool vertical) const {
-  if (target_ == 0) return nullptr;
-  for (ImGuiWindow* w = ImGui::FindWindowByID(target_); w; w = w->ParentWindow) {
+ImGuiWindow* TouchGestures::scrollable(bool vertical) const {
+  if (under_ == 0) return nullptr;
+  for (ImGuiWindow* w = ImGui::FindWindowByID(under_); w; w = w->ParentWindow) {
     if (w->Flags & ImGuiWindowFlags_NoScrollWithMouse) continue;
     if ((vertical ? w->ScrollMax.y : w->ScrollMax.x) > 0) return w;
   }
   return nullptr;
 }
 
-void TouchGestures::scrollBy(ImVec2 delta) {
-  ImGuiWindow* w = scrollTarget(vertical_);
-  if (!w) return;
-  // ScrollTarget: a scroll already asked for this frame (a momentum step, a log following new lines).
-  if (vertical_ && delta.y != 0) {
-    const float from = w->ScrollTarget.y != FLT_MAX ? w->ScrollTarget.y : w->Scroll.y;
-    ImGui::SetScrollY(w, ImClamp(from - delta.y, 0.0f, w->ScrollMax.y));
+ImGuiWindow* TouchGestures::window() const {
+  return scrolled_ ? ImGui::FindWindowByID(scrolled_) : nullptr;
+}
+
+void TouchGestures::startScrolling(ImGuiWindow* w) {
+  scrolled_ = w->ID;
+  scroll_ = vertical_ ? w->Scroll.y : w->Scroll.x;
+}
+
+// ImGui keeps whole pixels of scroll: the position is kept here, fraction included, so slow momentum still
+// moves and both directions glide alike.
+bool TouchGestures::scrollBy(float delta) {
+  ImGuiWindow* w = window();
+  if (!w) return false;
+  const float before = scroll_;
+  scroll_ = ImClamp(scroll_ - delta, 0.0f, vertical_ ? w->ScrollMax.y : w->ScrollMax.x);
+  if (vertical_) {
+    ImGui::SetScrollY(w, scroll_);
+  } else {
+    ImGui::SetScrollX(w, scroll_);
   }
-  if (!vertical_ && delta.x != 0) {
-    const float from = w->ScrollTarget.x != FLT_MAX ? w->ScrollTarget.x : w->Scroll.x;
-    ImGui::SetScrollX(w, ImClamp(from - delta.x, 0.0f, w->ScrollMax.x));
-  }
+  return delta == 0.0f || scroll_ != before;
 }
 
 }  // namespace imroom::ui

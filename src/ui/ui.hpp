@@ -13,6 +13,8 @@ class Ui {
  public:
   // Call between ImGui::NewFrame() and ImGui::Render(). Returns what the user asked for this frame.
   std::vector<core::Intent> draw(const core::AppState& state, const std::vector<VideoTile>& tiles = {});
+  // A panel fits itself to what it drew: the next frame shows it as meant (App draws one more).
+  bool settling(const core::AppState& state) const { return state.screen == core::Screen::kJoin && join_.settling(); }
 
  private:
   JoinPanel join_;

@@ -204,7 +204,8 @@ test("the accessibility mirror announces messages, its mute button mutes, and th
   }
   // High contrast and bigger text, asked for through the API, drawn by the canvas.
   await page.evaluate(() => window.bob.setLook({ theme: "high-contrast", fontScale: 1.5 }));
-  assert.deepEqual(await page.evaluate(() => window.bob.state().look), { theme: "high-contrast", fontScale: 1.5 });
+  assert.deepEqual(await page.evaluate(() => window.bob.state().look),
+                   { theme: "high-contrast", fontScale: 1.5, touch: false });  // a mouse, not a finger
   await page.waitForFunction((n) => window.bob.state().ui.frames > n, await page.evaluate(() => window.bob.state().ui.frames));
   await page.waitForTimeout(300);
   await page.locator("#right").screenshot({ path: artifactPath("embed-high-contrast.png") });

@@ -36,7 +36,9 @@ test("on a phone: a swipe scrolls the chat, a long press opens a line's menu, a 
   const room = `phone-${process.pid}`;
   await page.goto(`${env.server.url}?room=${room}&name=ann`);
   await waitForFrames(page, 2);
-  await page.touchscreen.tap(200, 384);  // "Join", as drawn in a 400x700 window
+  // A phone's main pointer is a finger ("pointer: coarse"): the touch theme, controls sized for fingers.
+  assert.equal((await page.evaluate(() => window.imroom.state())).look.touch, true);
+  await page.touchscreen.tap(200, 476);  // "Join", as drawn in a 400x700 window (the touch theme)
   await page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 10_000 });
   const link = (i) => `${env.server.url}?room=line-${i}`;
   for (let i = 0; i < 40; i++) await page.evaluate((t) => window.imroom.send(t), `${i}: ${link(i)}`);

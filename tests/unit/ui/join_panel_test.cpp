@@ -83,5 +83,30 @@ TEST_F(HeadlessUi, HighContrastThemeIsBlackWhiteAndBordered) {
   EXPECT_EQ(ImGui::GetStyle().FrameBorderSize, 0.0f) << "back to the dark theme, nothing left over";
 }
 
+TEST_F(HeadlessUi, TheTouchThemeSizesControlsForFingersTheSmallButtonsToo) {
+  core::AppState s;
+  frameWith(s);
+  const float mouse_row = ImGui::GetFrameHeight();
+  ImGui::NewFrame();
+  ImGui::SmallButton("Display");
+  const float mouse_small = ImGui::GetItemRectSize().y;
+  ImGui::Render();
+  applyTheme(core::Theme::kDark, 1.0f, true);
+  frameWith(s);
+  ImGui::NewFrame();
+  const float touch_row = ImGui::GetFrameHeight();
+  smallButton("Display");
+  const float touch_small = ImGui::GetItemRectSize().y;
+  ImGui::Render();
+  EXPECT_GE(touch_row, mouse_row + 10.0f) << mouse_row << " -> " << touch_row;
+  EXPECT_FLOAT_EQ(touch_small, touch_row) << "as tall as any other control";
+  EXPECT_LT(mouse_small, mouse_row) << "with a mouse, small buttons stay small";
+  applyTheme();
+  ImGui::NewFrame();
+  smallButton("Display");
+  EXPECT_FLOAT_EQ(ImGui::GetItemRectSize().y, mouse_small) << "back to the mouse theme, nothing left over";
+  ImGui::Render();
+}
+
 }  // namespace
 }  // namespace imroom::ui

@@ -15,6 +15,7 @@ class TouchTest : public HeadlessUi {
   std::vector<core::Intent> touchFrame(const core::AppState& s) {
     now_ += 16;
     touch_.beforeNewFrame(ImGui::GetIO(), now_);
+    pressed_ |= ImGui::GetIO().MouseDown[0] || ImGui::GetIO().MouseDown[1];  // what ImGui was given
     ImGui::NewFrame();
     touch_.afterNewFrame(now_);
     auto intents = ui_.draw(s, {});
@@ -60,6 +61,7 @@ class TouchTest : public HeadlessUi {
 
   TouchGestures touch_;
   double now_ = 1000;
+  bool pressed_ = false;  // ImGui saw a mouse button down since the test last cleared this
 };
 
 const ImVec2 kChat(620, 380);  // inside the chat log of a 1024x768 room screen
@@ -111,6 +113,26 @@ TEST_F(TouchTest, ASwipeScrollsTheWindowUnderTheFingerAndMomentumCarriesItOn) {
   touchFrame(s);
   EXPECT_FLOAT_EQ(chat->Scroll.y, chat->ScrollMax.y);
   EXPECT_EQ(touch_.frameDueIn(now_), -1.0);
+  // At the end already, a fast flick that way stops at once: no frames of momentum against the end.
+  swipe(s, kChat, ImVec2(kChat.x, kChat.y - 150), 2);
+  EXPECT_LE(settle(s), 1);
+}
+
+TEST_F(TouchTest, ASwipeThatStartsOnTheChatFieldPressesNothing) {
+  core::AppState s = room(3, 300);
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  // The message field: left of "Send", in the row below the log.
+  const ImVec2 field(ImGui::GetIO().DisplaySize.x * 0.6f, ImGui::GetIO().DisplaySize.y - 75);
+  ImGui::GetIO().MousePos = field;
+  frameWith(s);
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  ASSERT_NE(g.HoveredId, 0u) << "the point is on a widget";
+  pressed_ = false;
+  const ImGuiID active_before = g.ActiveId;
+  swipe(s, field, ImVec2(field.x + 30, field.y - 40), 4);
+  touchFrame(s);
+  EXPECT_FALSE(pressed_);
+  EXPECT_EQ(g.ActiveId, active_before) << "no field took the keyboard";
 }
 
 TEST_F(TouchTest, AFingerOnAGlidingListStopsItAndClicksNothing) {
@@ -120,13 +142,14 @@ TEST_F(TouchTest, AFingerOnAGlidingListStopsItAndClicksNothing) {
   swipe(s, kChat, ImVec2(kChat.x, kChat.y + 150), 3);  // towards older lines, fast
   for (int i = 0; i < 3; ++i) touchFrame(s);
   ASSERT_EQ(touch_.frameDueIn(now_), 0) << "still gliding";
+  pressed_ = false;
   touch_.down(kChat, now_);
   touchFrame(s);
   const float stopped = chat->Scroll.y;
   touch_.up(kChat, now_);
   for (int i = 0; i < 5; ++i) touchFrame(s);
   EXPECT_FLOAT_EQ(chat->Scroll.y, stopped);
-  EXPECT_FALSE(ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId));
+  EXPECT_FALSE(pressed_) << "the touch that stopped the list pressed nothing";
 }
 
 TEST_F(TouchTest, AFlickFasterThanAFrameStillScrolls) {
@@ -190,8 +213,11 @@ TEST_F(TouchTest, ALongPressOnAChatLineOpensItsMenuAShortOneDoesNot) {
   tap(s, ImVec2(x + 20, line_y + ImGui::GetStyle().WindowPadding.y + item * 0.5f));
   EXPECT_STREQ(ImGui::GetClipboardText(), "see https://example.org/notes");
   EXPECT_FALSE(ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId));
-  // A short press on the same line: no menu.
-  tap(s, ImVec2(x, line_y));
+  // A press held 300 ms on the same line, in frames: no menu.
+  touch_.down(ImVec2(x, line_y), now_);
+  for (int i = 0; i < 19; ++i) touchFrame(s);
+  touch_.up(ImVec2(x, line_y), now_);
+  for (int i = 0; i < 3; ++i) touchFrame(s);
   EXPECT_FALSE(ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId));
 }
 
