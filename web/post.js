@@ -68,6 +68,11 @@ Module["imroomTextInput"] = function () {
     const focused = document.activeElement;
     if (focused !== canvas && focused !== ta) canvas.focus({ preventScroll: true });
   });
+  // A tap on a text field (the app armed the textarea while the finger rested on one): the keyboard, now, in the
+  // gesture's own handler — a phone opens its keyboard for no focus() made later.
+  canvas.addEventListener("touchend", (e) => {
+    if (ta.imroomArmed && e.touches.length === 0 && document.activeElement !== ta) ta.focus({ preventScroll: true });
+  }, { passive: true });
   const text = Module["imroomHandler"](4, 0, "text");
   const key = Module["imroomHandler"](4, 0, "key");
   // NFC: one spelling for a letter with an accent, whichever way the keyboard or paste wrote it.

@@ -469,7 +469,10 @@ void App::frame() {
   // NewFrame (the hidden input keeps the keyboard meanwhile, so a phone's stays up), but until the new screen's
   // field takes the focus a frame later, what is typed reaches no field.
   text_field_shown_ = text_field_active_ && g.ActiveIdIsAlive == g.ActiveId;
-  if (text_input_) text_input_->follow(text_field_active_);
+  if (text_input_) {
+    text_input_->follow(text_field_active_);
+    text_input_->arm(touch_.mayTap() && ImGui::GetMouseCursor() == ImGuiMouseCursor_TextInput);
+  }
   const double ui_done = bridge::CanvasView::now();
 
   int fb_w = 0, fb_h = 0;

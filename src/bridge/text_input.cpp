@@ -31,6 +31,10 @@ void TextInput::follow(bool wants_text) {
   val options = val::object();
   options.set("preventScroll", true);
   if (wants_text) {
+    if (focused.strictlyEquals(textarea_)) {  // already there: a tap on a text field put it there (arm())
+      active_ = true;
+      return;
+    }
     // Only when this instance has the keyboard: another widget on the page keeps its own.
     if (!focused.strictlyEquals(canvas)) return;
     textarea_.call<void>("focus", options);
@@ -38,6 +42,12 @@ void TextInput::follow(bool wants_text) {
     canvas.call<void>("focus", options);
   }
   active_ = wants_text;
+}
+
+void TextInput::arm(bool armed) {
+  if (armed == armed_ || textarea_.isNull()) return;
+  armed_ = armed;
+  textarea_.set("imroomArmed", armed);
 }
 
 void TextInput::onBrowserEvent(int, int, const std::string& kind, const val& event) {

@@ -31,6 +31,10 @@ class TextInput : public EventRouter {
   // few frames: sending a chat line deactivates the field for a frame or two before it takes the focus back, and
   // a phone's keyboard must not close (nor an input method lose its state) every time.
   void follow(bool imgui_wants_text);
+  // A finger rests on a text field and may lift as a tap: the textarea then takes the keyboard in the touchend
+  // handler itself. Phones (iOS above all) open their keyboard only for a focus() made inside the touch's own
+  // event handler, never for one made in a later animation frame, when ImGui activates the field.
+  void arm(bool armed);
   // Frames since ImGui last wanted text (0 = it does now).
   int idleFrames() const { return idle_frames_; }
   static constexpr int kGraceFrames = 6;
@@ -43,6 +47,7 @@ class TextInput : public EventRouter {
  private:
   emscripten::val textarea_ = emscripten::val::null();
   bool active_ = false;
+  bool armed_ = false;
   int idle_frames_ = 0;
   std::deque<Typed> queue_;
 };

@@ -45,6 +45,8 @@ class TouchGestures {
   // > 0 = in that many ms (a long press coming due), < 0 = none.
   double frameDueIn(double ms) const;
   bool owning() const { return owning_; }  // touch is the pointer
+  // A finger rests where it went down and may still lift as a tap.
+  bool mayTap() const { return state_ == State::kPressed && !past_slop_ && !stopped_fling_; }
 
  private:
   enum class State {

@@ -67,6 +67,23 @@ test("on a phone: a swipe scrolls the chat, a long press opens a line's menu, a 
   const after = await topLine();
   assert.ok(after <= before - 5 && after >= before - 7,
             `a 260 px swipe moved the log ~6 messages (${before} → ${after})`);
+
+  // A tap on the message field: the hidden textarea takes the keyboard inside the touchend handler itself (phones
+  // open their keyboard only for that), not a frame later.
+  await page.touchscreen.tap(200, 82);  // the room's title: nothing to type into
+  await page.waitForFunction(() => document.activeElement === document.querySelector("canvas"));
+  await page.evaluate(() => {
+    window.focusAtTouchEnd = null;
+    document.querySelector("canvas").addEventListener("touchend", () => {
+      window.focusAtTouchEnd = document.activeElement.className || document.activeElement.tagName;
+    });
+  });
+  await touch.hold(235, 538, 120);  // a finger's tap: ~100 ms down
+  assert.equal(await page.evaluate(() => window.focusAtTouchEnd), "imroom-text-input");
+  await page.waitForFunction(() => window.imroom.state().ui.textField);
+  await page.keyboard.insertText("typed on a phone");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.imroom.state().messages.some((m) => m.text === "typed on a phone"));
   assert.deepEqual(errors, []);
   await context.close();
 });
