@@ -214,6 +214,24 @@ Module["imroomStopMedia"] = function () {
   Module["imroomLocal"] = null;
   Module["imroomLocalVideo"] = null;
 };
+// Once the page is idle after its first frame, the work a first join would otherwise do in the middle of its
+// negotiations: (1) the browser's WebRTC engine starts with the page's first RTCPeerConnection (threads, the
+// network and audio layers: 3-8 ms of the main thread here), so one throwaway connection is made and closed, once
+// per page (it gathers no candidates and touches no network); (2) V8 compiles each wasm function when it is
+// first called, so this module rehearses a join in memory (src/core/rehearsal.hpp).
+Module["imroomWarmUp"] = function () {
+  const warm = () => {
+    if (!globalThis.imroomWebRtcWarm && typeof RTCPeerConnection === "function") {
+      globalThis.imroomWebRtcWarm = true;
+      try { new RTCPeerConnection().close(); } catch (e) { /* no WebRTC here: joining will say so */ }
+    }
+    const rehearse = Module["imroomRehearse"];
+    if (rehearse) rehearse();
+  };
+  if (typeof requestIdleCallback === "function") requestIdleCallback(warm, { timeout: 1000 });
+  else setTimeout(warm, 0);
+};
+
 // Wakes the app (Module.imroomWake, from room_api.cpp) when the canvas changes size: frames are drawn on demand.
 Module["imroomObserveCanvas"] = function () {
   const wake = () => { const w = Module["imroomWake"]; if (w) w(); };

@@ -192,19 +192,18 @@ void App::stateChanged() {
   glyphs_due_ = true;
   if (!mirror_) return;
   // What to say is worked out at every change (a status shown only briefly is still said); the DOM is
-  // touched later, with the frames, except when the screen changes: the keyboard focus moves at once.
+  // touched later, with the frames. A new screen too: its DOM work (style and layout, 4-8 ms here) landed in the
+  // middle of the join's negotiations; the keyboard moves to the new screen's field with the frame that shows it.
   for (std::string& line : announcer_.update(controller_.state())) announcements_.push_back(std::move(line));
   if (!mirror_due_) {
     mirror_due_ = true;
     mirror_since_ = bridge::CanvasView::now();
   }
-  if (controller_.state().screen != mirrored_screen_) syncMirror();
 }
 
 void App::syncMirror() {
   if (!mirror_due_ || !mirror_) return;
   mirror_due_ = false;
-  mirrored_screen_ = controller_.state().screen;
   mirror_->sync(controller_.state(), announcements_);
   announcements_.clear();
 }
@@ -218,10 +217,10 @@ void App::markDirty() {
 }
 
 // When a pending state change may be drawn: at most every `interval` after the last frame, and (unless a new
-// video frame comes with it) once its burst paused for kQuietMs or kMaxDeferMs after it began.
+// video frame comes with it) as core::stateWaitMs says (after a pause in its burst; later while the mesh forms).
 double App::stateDueIn(double now, double interval, bool new_video) const {
-  const double quiet_in = kQuietMs - (now - last_change_), defer_in = kMaxDeferMs - (now - dirty_since_);
-  return std::max(interval - (now - last_drawn_), new_video ? 0.0 : std::min(quiet_in, defer_in));
+  const double wait = core::stateWaitMs(controller_.state(), shown_, now - last_change_, now - dirty_since_);
+  return std::max(interval - (now - last_drawn_), new_video ? 0.0 : wait);
 }
 
 // Until a state change is due, a timer waits for it. An animation frame asked for and not drawn in still
@@ -331,7 +330,8 @@ void App::tick() {
     markDirty();
   }
   const double now = bridge::CanvasView::now();
-  if (mirror_due_ && now - mirror_since_ >= kMaxDeferMs) syncMirror();  // no frames (a hidden tab): still
+  // No frames (a hidden tab): still in step, as late as a frame would have been.
+  if (mirror_due_ && core::stateWaitMs(controller_.state(), shown_, 0, now - mirror_since_) <= 0) syncMirror();
   if (now - last_drawn_ >= kIdleFrameMs) wake();
 }
 
@@ -389,7 +389,7 @@ void App::followText() {
 void App::frame() {
   double started = bridge::CanvasView::now();
   followLook();
-  const bool new_screen = controller_.state().screen != drawn_screen_;
+  const bool new_screen = controller_.state().screen != shown_.screen;
   const bool typed = text_input_ && !text_input_->queue().empty();
   const std::vector<VideoTextures::Source> sources = videoSources();
   const bool video = videos_.hasNewFrames(sources);
@@ -416,7 +416,7 @@ void App::frame() {
   }
   // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
   if (new_screen) input_frames_ = kInputFrames;
-  drawn_screen_ = controller_.state().screen;
+  shown_.screen = controller_.state().screen;
   drew_video_ = !sources.empty();
   if (input_frames_ > 0) {
     --input_frames_;
@@ -424,6 +424,7 @@ void App::frame() {
     --dirty_frames_;
   }
   last_drawn_ = started;
+  shown_.chat = controller_.state().chat.added();
   // ImGui 1.86 reads keys as "down now or not": a key pressed and released between two frames (a quick tap
   // on a slow frame) would never be seen. Such a release is held back to the next frame.
   std::vector<SDL_Event> held = std::move(held_key_ups_);
@@ -503,6 +504,7 @@ void App::frame() {
   if (stats_.frames == 1) {
     stats_.first_frame_ms = bridge::CanvasView::now();
     if (onFirstFrame) onFirstFrame();
+    bridge::helper("imroomWarmUp")();  // when the page is idle: a first join then finds its code compiled
   }
 }
 

@@ -18,6 +18,7 @@
 #include "video_textures.hpp"
 #include "controller.hpp"
 #include "damage.hpp"
+#include "frame_pacing.hpp"
 #include "touch.hpp"
 #include "ui.hpp"
 
@@ -62,7 +63,7 @@ class App {
 
   // The controller's state changed: draw again soon, bring the accessibility mirror in line, say what happened.
   void stateChanged();
-  // Something the UI shows changed: draw again when due (see kQuietMs).
+  // Something the UI shows changed: draw again when due (core/frame_pacing.hpp).
   void markDirty();
   // Asks for an animation frame, unless one is already asked for. Frames are drawn on demand only: input, a
   // state change, a new video frame, a resize, or the idle timer ask for one (an animation-frame loop that
@@ -134,27 +135,22 @@ class App {
   static constexpr double kVideoFrameMs = 1000.0 / 30;  // video frames of all streams, gathered: ≤ 30 drawn/s
   static constexpr double kIdleFrameMs = 2000;
   // State changes come in bursts when the network is busy (a join: member list, offers, answers, candidates,
-  // channels opening, within ~100 ms). Drawing in the middle of one takes the CPU the browser's network and
-  // WebRTC threads need (software WebGL fills pixels on the same cores): a two-member join took 270 ms with
-  // frames and 90-110 ms without (BENCHMARKS.md). So a state change is drawn once the burst paused for
-  // kQuietMs, or kMaxDeferMs after it began; input and video are drawn as before.
-  static constexpr double kQuietMs = 60;
-  static constexpr double kMaxDeferMs = 300;
+  // channels opening). A state change is drawn once its burst paused, or a while after it began
+  // (core/frame_pacing.hpp); input and video are drawn as before.
   double last_change_ = 0;  // the last state change (CanvasView::now)
   double dirty_since_ = 0;  // the first state change not drawn yet
   static constexpr double kMaxWaitMs = 1000;  // a GPU that seems stuck does not stop the UI for longer
   static constexpr double kBusyPollMs = 16;    // how often a busy GPU is asked again (a timer: no browser frame)
   int input_frames_ = kInputFrames;
   int dirty_frames_ = 0;
-  core::Screen drawn_screen_ = core::Screen::kJoin;
+  core::Shown shown_;  // the screen and chat the last drawn frame showed
   double last_drawn_ = 0;
   bool drew_video_ = false;   // the last drawn frame had video tiles: state changes are drawn with the video
-  // The accessibility mirror follows the state with the frames (and at least every kMaxDeferMs): a DOM change
+  // The accessibility mirror follows the state with the frames (or as late as they may come): a DOM change
   // per chat message cost the page a browser frame of its own (style, layout, paint, commit) each time.
   bool mirror_due_ = false;
   double mirror_since_ = 0;
   std::vector<std::string> announcements_;  // said at the next sync
-  core::Screen mirrored_screen_ = core::Screen::kJoin;
 };
 
 }  // namespace imroom::app

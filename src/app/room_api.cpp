@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "json_util.hpp"
+#include "rehearsal.hpp"
 
 namespace imroom::app {
 namespace {
@@ -70,6 +71,13 @@ class RoomApi {
   // Module.imroomWake(): the browser has something new for this module's app to draw (one app per module).
   static void wake() {
     if (g_app) g_app->wake();
+  }
+  // Module.imroomRehearse(): a join rehearsed in memory, once per module, so that the browser has compiled the
+  // code a first join runs before the person joins (core/rehearsal.hpp; web/post.js calls it when idle).
+  static void rehearse() {
+    static bool done = false;
+    if (!done) core::rehearseJoin();
+    done = true;
   }
 
   // listener(type, detailJson): "ready" (first frame drawn), "state" (anything changed), and the named
@@ -265,6 +273,7 @@ class RoomApi {
 EMSCRIPTEN_BINDINGS(imroom) {
   using imroom::app::RoomApi;
   emscripten::function("imroomWake", &RoomApi::wake);
+  emscripten::function("imroomRehearse", &RoomApi::rehearse);
   emscripten::class_<RoomApi>("RoomCore")
       .constructor<emscripten::val>()
       .function("start", &RoomApi::start)

@@ -171,8 +171,10 @@ test("the accessibility mirror announces messages, its mute button mutes, and th
   await mirror.getByRole("button", { name: "Join" }).press("Enter");
   await page.waitForFunction(() => window.bob.state().signaling === "connected" && window.bob.state().self.microphone);
   await page.waitForFunction(() => window.bob.state().peers.some((p) => p.channel === "open"), null, { timeout: 20_000 });
-  // The Join button is gone with the join form: the keyboard moved on to the chat field, and the join was told.
-  assert.equal(await page.evaluate(() => document.activeElement.id), await mirror.getByLabel("Chat message").getAttribute("id"));
+  // The Join button is gone with the join form: the keyboard moved on to the chat field (with the frame that
+  // shows the room), and the join was told.
+  const chatField = await mirror.getByLabel("Chat message").getAttribute("id");
+  await page.waitForFunction((id) => document.activeElement && document.activeElement.id === id, chatField, { timeout: 5000 });
   await mirror.locator('[role="log"]', { hasText: "Here with you: ann." }).waitFor({ state: "attached" });
   assert.ok(!(await mirror.locator('[role="log"]').textContent()).includes("Nobody else"), "ann was there all along");
 

@@ -1,5 +1,5 @@
-// Shared by the video browser tests: a member's page that keeps a list of its peer connections (to look at their
-// senders), and the loudest audio level it hears.
+// Shared by the video browser tests: a member's page that keeps a list of its open peer connections (to look at
+// their senders), and the loudest audio level it hears.
 import { watchErrors, waitForFrames } from "./harness.mjs";
 
 // Opens `serverUrl` as `username` in `room` with `media` (text | audio | video) in a new context of `browser`.
@@ -11,6 +11,9 @@ export async function openMember(browser, serverUrl, username, room, media) {
     window.RTCPeerConnection = function (config) {
       const pc = new Original(config);
       window.__pcs.push(pc);
+      // A closed connection leaves the list (the app makes and closes one when idle, to start WebRTC early).
+      const close = pc.close.bind(pc);
+      pc.close = () => { window.__pcs = window.__pcs.filter((p) => p !== pc); close(); };
       return pc;
     };
     window.RTCPeerConnection.prototype = Original.prototype;

@@ -1,0 +1,19 @@
+#include "frame_pacing.hpp"
+
+#include <algorithm>
+
+namespace imroom::core {
+
+bool meshForming(const AppState& s) {
+  if (s.screen != Screen::kRoom || s.signaling != SignalingState::kConnected) return false;
+  return std::any_of(s.peers.begin(), s.peers.end(), [](const PeerView& p) {
+    return p.present && p.channel != "open" && p.connection != "failed" && p.connection != "closed";
+  });
+}
+
+double stateWaitMs(const AppState& s, const Shown& shown, double quiet_for_ms, double waiting_for_ms) {
+  if (s.chat.added() == shown.chat && meshForming(s)) return kMaxDeferFormingMs - waiting_for_ms;
+  return std::min(kQuietMs - quiet_for_ms, kMaxDeferMs - waiting_for_ms);
+}
+
+}  // namespace imroom::core

@@ -1,0 +1,25 @@
+// A join rehearsed in memory, so that the browser has compiled a join's code before the person joins.
+//
+// V8 compiles WebAssembly lazily: a function is compiled the first time it is called, on the thread that calls
+// it. A page's first join called ~130 of the app's functions for the first time (the signaling client, the
+// controller, the negotiator, JSON), 10-20 ms of compiling on the main thread while the join's peer connections
+// negotiated; a page that had joined once before joined as fast as the plain JavaScript reference
+// (BENCHMARKS.md, text rooms). rehearseJoin() runs two controllers through a join, a call, a chat and a leave,
+// over in-memory ports: no socket, no peer connection, no state shared with the app. The app runs it once, when
+// the page is idle after its first frame.
+#pragma once
+
+namespace imroom::core {
+
+// What the rehearsal got through; everything true when the code it runs works.
+struct RehearsalResult {
+  bool joined = false;        // both members were let in and saw each other
+  bool connected = false;     // their chat channels opened (offer, answer, candidates)
+  bool chatted = false;       // a message each way arrived, once, and was acknowledged
+  bool left = false;          // a leave reached the other member
+  int steps = 0;              // in-memory events run
+};
+
+RehearsalResult rehearseJoin();
+
+}  // namespace imroom::core
