@@ -13,7 +13,7 @@ import { startServer, launchBrowser, waitForFrames, ROOT, WEB_ROOT } from "../e2
 
 const ROUNDS = Number(process.argv[2] || 3);
 const PINGS = Number(process.argv[3] || 30);
-const SIZES = [2, 4, 8];
+const SIZES = (process.env.IMROOM_BENCH_SIZES || "2,4,8").split(",").map(Number);  // e.g. IMROOM_BENCH_SIZES=8
 const SETTLE_MS = Number(process.env.IMROOM_BENCH_SETTLE_MS ?? 1000);
 // IMROOM_BENCH_VIEWPORT=160x120 shrinks every page: a diagnostic of how much drawing costs on this machine.
 const [VW, VH] = (process.env.IMROOM_BENCH_VIEWPORT || "800x600").split("x").map(Number);
