@@ -66,11 +66,10 @@ class Actor : public Ports {
 
   double nowMs() override { return stage.now; }
   double random01() override { return 0.25; }
-  void postJson(int request_id, const std::string& url, const std::string&) override {
-    std::string v = url.size() >= 9 && url.compare(url.size() - 9, 9, "api/token") == 0 ? json("token-" + name).dump()
-                    : url.size() >= 8 && url.compare(url.size() - 8, 8, "api/host") == 0 ? json("ws://rehearsal").dump()
-                    : R"({"iceServers":[{"urls":["stun:rehearsal.invalid:3478"]}]})";
-    stage.later([this, request_id, body = R"({"s":"ok","v":)" + v + "}"] { controller.onHttp(request_id, 200, body); });
+  void postJson(int request_id, const std::string&, const std::string&) override {  // /api/join
+    json v{{"token", "token-" + name}, {"host", "ws://rehearsal"},
+           {"iceServers", json::array({json{{"urls", json::array({"stun:rehearsal.invalid:3478"})}}})}};
+    stage.later([this, request_id, body = dumpJson(json{{"s", "ok"}, {"v", v}})] { controller.onHttp(request_id, 200, body); });
   }
   std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string&) override;
   std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string&) override;

@@ -43,9 +43,8 @@ void SignalingClient::start(SignalingTarget target) {
 
 void SignalingClient::beginAttempt() {
   dropSocket();
-  requests_.clear();
   token_.reset();
-  have_host_ = false;
+  host_.clear();
   retry_at_ = 0;
   refusal_.clear();
   similar_.clear();
@@ -53,27 +52,18 @@ void SignalingClient::beginAttempt() {
   setState(ever_connected_ ? SignalingState::kReconnecting : SignalingState::kConnecting);
   json body{{"username", target_.username}, {"room", target_.room}};
   if (!target_.client_id.empty()) body["client"] = target_.client_id;
-  const std::string text = dumpJson(body);
-  for (auto [kind, path] : {std::pair{Request::kToken, "/api/token"}, std::pair{Request::kHost, "/api/host"},
-                            std::pair{Request::kIce, "/api/ice"}}) {
-    int id = next_request_++;
-    requests_[id] = kind;
-    ports_.postJson(id, url(path), text);
-  }
+  // One request for the token, the signaling host and the ICE servers (PROTOCOL.md §1): each request costs the
+  // page a fetch and a task for its answer, and a join used to make three.
+  request_ = next_request_++;
+  ports_.postJson(request_, url("/api/join"), dumpJson(body));
 }
 
 void SignalingClient::onHttp(int request_id, int status, const std::string& body) {
-  auto it = requests_.find(request_id);
-  if (it == requests_.end()) return;  // from an abandoned attempt
-  Request kind = it->second;
-  requests_.erase(it);
+  if (request_id != request_ || request_ == 0) return;  // from an abandoned attempt
+  request_ = 0;
   json doc = parseJson(body);
   const bool ok = status == 200 && jsonString(doc, "s") == "ok" && doc.contains("v");
   if (!ok) {
-    if (kind == Request::kIce) {  // not needed to talk; peers then use the browser's defaults
-      if (events_.log) events_.log("no ICE servers from the server (HTTP " + std::to_string(status) + ")");
-      return;
-    }
     const std::string reason = jsonString(doc, "v", "HTTP " + std::to_string(status));
     if (status == 0) {
       lost("server_unreachable", "Cannot reach the imroom server" +
@@ -88,25 +78,23 @@ void SignalingClient::onHttp(int request_id, int status, const std::string& body
     return;
   }
   const json& v = doc["v"];
-  switch (kind) {
-    case Request::kToken:
-      if (!v.is_string()) return lost("server_error", "The server sent an unusable token.");
-      token_ = v.get<std::string>();
-      break;
-    case Request::kHost:
-      if (!v.is_string()) return lost("server_error", "The server named no signaling host.");
-      host_ = v.get<std::string>();
-      have_host_ = true;
-      break;
-    case Request::kIce:
-      if (v.is_object() && events_.ice) events_.ice(dumpJson(v));
-      break;
+  const std::string token = jsonString(v, "token"), host = jsonString(v, "host");
+  if (token.empty()) return lost("server_error", "The server sent an unusable token.");
+  if (host.empty()) return lost("server_error", "The server named no signaling host.");
+  token_ = token;
+  host_ = host;
+  // Without ICE servers a member still joins, and peers use the browser's defaults (a direct path only).
+  auto ice = v.find("iceServers");
+  if (ice != v.end() && ice->is_array()) {
+    if (events_.ice) events_.ice(dumpJson(json{{"iceServers", *ice}}));
+  } else if (events_.log) {
+    events_.log("no ICE servers from the server (" + jsonString(v, "iceError", "none given") + ")");
   }
   maybeOpenSocket();
 }
 
 void SignalingClient::maybeOpenSocket() {
-  if (!token_ || !have_host_ || socket_) return;
+  if (!token_ || host_.empty() || socket_) return;
   std::string host = host_;
   while (!host.empty() && host.back() == '/') host.pop_back();
   socket_id_ = next_socket_++;
@@ -175,7 +163,7 @@ void SignalingClient::onSocketClosed(int socket_id, int code, const std::string&
 void SignalingClient::lost(const std::string& code, const std::string& message) {
   if (state_ == SignalingState::kClosed || state_ == SignalingState::kIdle) return;
   dropSocket();
-  requests_.clear();
+  request_ = 0;
   double delay = backoff_.delayMs(failures_, ports_.random01());
   ++failures_;
   retry_at_ = ports_.nowMs() + delay;
@@ -189,7 +177,7 @@ void SignalingClient::lost(const std::string& code, const std::string& message) 
 
 void SignalingClient::fatal(const std::string& code, const std::string& message) {
   dropSocket();
-  requests_.clear();
+  request_ = 0;
   retry_at_ = 0;
   setState(SignalingState::kClosed);
   if (events_.problem) events_.problem(code, message, true);
@@ -204,7 +192,7 @@ void SignalingClient::dropSocket() {
 
 void SignalingClient::stop() {
   dropSocket();
-  requests_.clear();
+  request_ = 0;
   retry_at_ = 0;
   setState(SignalingState::kClosed);
 }

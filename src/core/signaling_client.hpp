@@ -66,7 +66,6 @@ class SignalingClient {
   const std::string& host() const { return host_; }
 
  private:
-  enum class Request { kToken, kHost, kIce };
   void beginAttempt();
   void maybeOpenSocket();
   void lost(const std::string& code, const std::string& message);
@@ -82,11 +81,10 @@ class SignalingClient {
   SignalingTarget target_;
   SignalingState state_ = SignalingState::kIdle;
 
-  std::map<int, Request> requests_;  // requests of the current attempt
+  int request_ = 0;  // the current attempt's /api/join request (0 = none in flight)
   int next_request_ = 1;
   std::optional<std::string> token_;
   std::string host_;
-  bool have_host_ = false;
   std::unique_ptr<SocketPort> socket_;
   int socket_id_ = 0;
   int next_socket_ = 1;

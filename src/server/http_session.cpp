@@ -166,15 +166,29 @@ void HttpSession<Stream>::forward(const HttpRequest& request, bool keep_alive, u
   if (!context_->router.allowApi(remote_)) return send(decorated(Router::rateLimited()), false, keep_alive, version);
   auto plan = context_->proxy->plan(request);
   if (auto* res = std::get_if<HttpResponse>(&plan)) return send(decorated(std::move(*res)), false, keep_alive, version);
-  UpstreamRequest up = std::get<UpstreamRequest>(std::move(plan));
-  context_->upstream->request(up, [self = this->shared_from_this(), request, up, keep_alive, version](UpstreamResult got) {
-    net::dispatch(self->stream_.get_executor(), [self, request, up, got = std::move(got), keep_alive, version] {
-      HttpResponse res = self->context_->proxy->answer(up, got);
-      self->context_->router.origins().decorate(request, res);
-      if (res.status >= 500) ++self->context_->upstream_errors;
-      self->send(std::move(res), false, keep_alive, version);
-    });
-  });
+  // The upstream calls go out at once; the answer is made when the last of them is back.
+  struct Gathered {
+    std::vector<UpstreamRequest> sent;
+    std::vector<UpstreamResult> got;
+    std::size_t waiting;
+  };
+  auto gathered = std::make_shared<Gathered>();
+  gathered->sent = std::get<std::vector<UpstreamRequest>>(std::move(plan));
+  gathered->got.resize(gathered->sent.size());
+  gathered->waiting = gathered->sent.size();
+  for (std::size_t i = 0; i < gathered->sent.size(); ++i) {
+    auto done = [self = this->shared_from_this(), request, gathered, i, keep_alive, version](UpstreamResult got) {
+      net::dispatch(self->stream_.get_executor(), [self, request, gathered, i, got = std::move(got), keep_alive, version] {
+        gathered->got[i] = std::move(got);
+        if (--gathered->waiting > 0) return;
+        ProxyApi::Answer a = self->context_->proxy->answer(gathered->sent, gathered->got);
+        self->context_->router.origins().decorate(request, a.response);
+        self->context_->upstream_errors += a.upstream_errors;
+        self->send(std::move(a.response), false, keep_alive, version);
+      });
+    };
+    context_->upstream->request(gathered->sent[i], std::move(done));
+  }
 }
 
 // The request could not be parsed: answer with the matching status and close the connection.

@@ -1,11 +1,13 @@
 // Proxy mode (PROTOCOL.md §1): the browser's /api/token, /api/host, /api/ice become calls to the Xirsys
-// REST API with HTTP Basic ident:secret added here. Pure: builds the upstream request and turns the upstream
-// answer into the browser's answer. The ident and secret never appear in anything this returns.
+// REST API with HTTP Basic ident:secret added here, and /api/join all three at once. Pure: builds the upstream
+// requests and turns the upstream answers into the browser's answer. The ident and secret never appear in
+// anything this returns.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "http_types.hpp"
 
@@ -36,10 +38,16 @@ class ProxyApi {
   explicit ProxyApi(XirsysConfig config);
 
   bool handles(std::string_view path) const;
-  // The upstream call for a browser request, or the browser's error answer when the request is invalid.
-  std::variant<UpstreamRequest, HttpResponse> plan(const HttpRequest& req) const;
-  // The browser's answer for what the upstream said.
-  HttpResponse answer(const UpstreamRequest& sent, const UpstreamResult& got) const;
+  // The upstream calls for a browser request (made at once: one, or three for /api/join), or the browser's
+  // error answer when the request is invalid.
+  std::variant<std::vector<UpstreamRequest>, HttpResponse> plan(const HttpRequest& req) const;
+  // The browser's answer for what the upstream said to each call (in the order of plan()), and how many of
+  // those calls failed.
+  struct Answer {
+    HttpResponse response;
+    int upstream_errors = 0;
+  };
+  Answer answer(const std::vector<UpstreamRequest>& sent, const std::vector<UpstreamResult>& got) const;
   // "Basic base64(ident:secret)" for the upstream Authorization header.
   std::string authorization() const;
 

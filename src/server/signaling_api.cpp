@@ -107,6 +107,7 @@ std::optional<HttpResponse> SignalingApi::handle(const HttpRequest& req) const {
   if (path == "/api/token") return post(&SignalingApi::apiToken);
   if (path == "/api/host") return post(&SignalingApi::apiHost);
   if (path == "/api/ice") return post(&SignalingApi::apiIce);
+  if (path == "/api/join") return post(&SignalingApi::apiJoin);
   for (std::string_view prefix : {"/_token/", "/_host/", "/_turn/"}) {
     if (path.rfind(prefix, 0) == 0) return xirsys(req, path);
   }
@@ -114,7 +115,7 @@ std::optional<HttpResponse> SignalingApi::handle(const HttpRequest& req) const {
   return std::nullopt;
 }
 
-HttpResponse SignalingApi::apiToken(const HttpRequest& req) const {
+std::variant<TokenClaims, HttpResponse> SignalingApi::joinClaims(const HttpRequest& req) const {
   auto body = jsonBody(req);
   if (!body) return errorResponse(400, "bad_request: the body must be a JSON object");
   auto user = nameField(*body, "username", core::isValidUserName);
@@ -125,8 +126,24 @@ HttpResponse SignalingApi::apiToken(const HttpRequest& req) const {
   if (!optionalNameField(*body, "client", client, core::isValidRoomName)) {
     return errorResponse(400, "bad_request: invalid client");
   }
-  TokenClaims claims{config_.channel + "/" + *room, *user, client, clock_() + config_.token_ttl};
-  return okResponse(json(signer_.issue(claims)).dump());
+  return TokenClaims{config_.channel + "/" + *room, *user, client, clock_() + config_.token_ttl};
+}
+
+HttpResponse SignalingApi::apiToken(const HttpRequest& req) const {
+  auto claims = joinClaims(req);
+  if (auto* refused = std::get_if<HttpResponse>(&claims)) return std::move(*refused);
+  return okResponse(json(signer_.issue(std::get<TokenClaims>(claims))).dump());
+}
+
+// Everything a join needs in one answer: the token, the signaling host and the ICE servers.
+HttpResponse SignalingApi::apiJoin(const HttpRequest& req) const {
+  auto claims = joinClaims(req);
+  if (auto* refused = std::get_if<HttpResponse>(&claims)) return std::move(*refused);
+  const TokenClaims& c = std::get<TokenClaims>(claims);
+  json v = iceServers(c.user, true);
+  v["token"] = signer_.issue(c);
+  v["host"] = hostUrl(req);
+  return okResponse(v.dump());
 }
 
 std::string SignalingApi::hostUrl(const HttpRequest& req) const {
@@ -140,7 +157,7 @@ HttpResponse SignalingApi::apiHost(const HttpRequest& req) const {
   return okResponse(json(hostUrl(req)).dump());
 }
 
-std::string SignalingApi::iceServers(const std::string& user, bool urls_array) const {
+json SignalingApi::iceServers(const std::string& user, bool urls_array) const {
   json servers = json::array();
   auto entry = [&](const std::string& uri) {
     json e = json::object();
@@ -163,7 +180,7 @@ std::string SignalingApi::iceServers(const std::string& user, bool urls_array) c
       servers.push_back(std::move(e));
     }
   }
-  return json{{"iceServers", servers}}.dump();
+  return json{{"iceServers", servers}};
 }
 
 HttpResponse SignalingApi::apiIce(const HttpRequest& req) const {
@@ -173,7 +190,7 @@ HttpResponse SignalingApi::apiIce(const HttpRequest& req) const {
   if (!optionalNameField(*body, "username", user, core::isValidUserName)) {
     return errorResponse(400, "bad_request: invalid username");
   }
-  return okResponse(iceServers(user, true));
+  return okResponse(iceServers(user, true).dump());
 }
 
 bool SignalingApi::authorized(const HttpRequest& req) const {
@@ -213,7 +230,7 @@ HttpResponse SignalingApi::xirsys(const HttpRequest& req, std::string_view path)
   if (is_turn) {
     auto body = jsonBody(req);
     bool urls = body && body->contains("format") && (*body)["format"] == "urls";
-    return okResponse(iceServers("", urls));
+    return okResponse(iceServers("", urls).dump());
   }
   auto k = queryParam(req.target, "k");
   if (!k || !core::isValidUserName(*k)) return errorResponse(400, "bad_request: invalid k (user name)");

@@ -1,4 +1,4 @@
-// Local mode's REST endpoints (PROTOCOL.md §1–3): /api/token, /api/host, /api/ice for the browser, and the
+// Local mode's REST endpoints (PROTOCOL.md §1–3): /api/join (or /api/token, /api/host, /api/ice) for the browser, and the
 // Xirsys-compatible /_token, /_host, /_turn with HTTP Basic accounts. Pure: no sockets; time is injected.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "http_types.hpp"
@@ -41,9 +42,12 @@ class SignalingApi {
   HttpResponse apiToken(const HttpRequest& req) const;
   HttpResponse apiHost(const HttpRequest& req) const;
   HttpResponse apiIce(const HttpRequest& req) const;
+  HttpResponse apiJoin(const HttpRequest& req) const;
+  // The claims of the token a browser's {username, room, client} asks for, or the refusal.
+  std::variant<TokenClaims, HttpResponse> joinClaims(const HttpRequest& req) const;
   HttpResponse xirsys(const HttpRequest& req, std::string_view path) const;
   std::string hostUrl(const HttpRequest& req) const;
-  std::string iceServers(const std::string& user, bool urls_array) const;
+  nlohmann::json iceServers(const std::string& user, bool urls_array) const;  // {"iceServers":[…]}
   bool authorized(const HttpRequest& req) const;
 
   SignalingConfig config_;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "test_tmp.hpp"
+#include "proxy_api.hpp"
 #include "token.hpp"
 #include "upstream_client.hpp"
 #include "ws_client.hpp"
@@ -148,6 +149,35 @@ TEST_F(Proxy, TokenHostAndIceComeFromTheXirsysServiceAndTheSocketWorks) {
   EXPECT_EQ((*peers)["p"]["users"], json({"ann"}));
 }
 
+TEST_F(Proxy, OneJoinRequestGetsTheTokenTheHostAndTheIceServersFromTheService) {
+  startProxy(xirsysUrl());
+  std::string res = call("/api/join", R"({"username":"ann","room":"lobby","client":"p1"})");
+  ASSERT_EQ(statusOf(res), 200) << res;
+  json v = bodyOf(res)["v"];
+  EXPECT_EQ(v["host"], "ws://127.0.0.1:" + std::to_string(xirsys_->server->port()));
+  EXPECT_EQ(v["iceServers"][0]["urls"][0], "stun:127.0.0.1:3478");
+  EXPECT_EQ(v["iceServers"][1]["urls"][0], "turn:127.0.0.1:3478");
+  EXPECT_FALSE(v.contains("iceError"));
+  testing::WsClient ws;
+  ASSERT_EQ(ws.connect(xirsys_->server->port(), "/v2/" + v["token"].get<std::string>()), 101) << ws.refusalBody();
+  auto peers = ws.recvOp("peers");
+  ASSERT_TRUE(peers);
+  EXPECT_EQ((*peers)["p"]["users"], json({"ann"}));
+  // Refused input is refused before the service is asked; a service that is down is one clear error.
+  EXPECT_EQ(statusOf(call("/api/join", R"({"username":"a/b","room":"lobby"})")), 400);
+}
+
+TEST_F(Proxy, AJoinThroughAServiceThatRefusesTheAccountIsOneClearError) {
+  startProxy(xirsysUrl(), "wrong-secret");
+  std::string res = call("/api/join", R"({"username":"ann","room":"lobby"})");
+  EXPECT_EQ(statusOf(res), 502);
+  EXPECT_NE(bodyOf(res)["v"].get<std::string>().find("check XIRSYS_IDENT and XIRSYS_SECRET"), std::string::npos);
+  EXPECT_EQ(res.find("wrong-secret"), std::string::npos);
+  // Three upstream calls failed, and /metrics counts each.
+  std::string metrics = request(proxy_->server->port(), "GET", "/metrics", "");
+  EXPECT_NE(metrics.find("imroom_upstream_errors_total 3"), std::string::npos) << metrics;
+}
+
 TEST_F(Proxy, AUserNameInAnyScriptReachesTheServiceEscapedAndComesBackWhole) {
   startProxy(xirsysUrl());
   const std::string boris = "\xd0\x91\xd0\xbe\xd1\x80\xd0\xb8\xd1\x81";  // Борис
@@ -229,6 +259,48 @@ TEST_F(Proxy, GarbageFromTheServiceIsAnUpstreamError) {
   std::string res = call("/api/host", R"({"username":"ann","room":"lobby"})");
   EXPECT_EQ(statusOf(res), 502);
   EXPECT_NE(bodyOf(res)["v"].get<std::string>().find("invalid answer"), std::string::npos);
+}
+
+// The answer to a join is made of three upstream answers: what each failure becomes (pure: ProxyApi).
+TEST(ProxyJoin, TheTokenAndHostAreNeededTheIceServersMayFail) {
+  ProxyApi api(XirsysConfig{kIdent, kSecret, "chan", "http://127.0.0.1:1"});
+  HttpRequest req;
+  req.method = "POST";
+  req.target = "/api/join";
+  req.body = R"({"username":"ann","room":"lobby"})";
+  auto plan = api.plan(req);
+  ASSERT_EQ(plan.index(), 0u);
+  const auto& sent = std::get<std::vector<UpstreamRequest>>(plan);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[0].target, "/_token/chan/lobby?k=ann");
+  EXPECT_EQ(sent[1].target, "/_host/chan/lobby?type=signal&k=ann");
+  EXPECT_EQ(sent[2].target, "/_turn/chan");
+  const UpstreamResult token{UpstreamResult::Failure::kNone, 200, R"({"s":"ok","v":"tok"})"};
+  const UpstreamResult host{UpstreamResult::Failure::kNone, 200, R"({"s":"ok","v":"wss://h.example"})"};
+  const UpstreamResult ice{UpstreamResult::Failure::kNone, 200, R"({"s":"ok","v":{"iceServers":[{"urls":"stun:x"}],"extra":1}})"};
+  const UpstreamResult down{UpstreamResult::Failure::kUnavailable, 0, ""};
+  const UpstreamResult refused{UpstreamResult::Failure::kNone, 200, R"({"s":"error","v":"no_such_channel"})"};
+
+  ProxyApi::Answer all = api.answer(sent, {token, host, ice});
+  ASSERT_EQ(all.response.status, 200);
+  EXPECT_EQ(all.upstream_errors, 0);
+  json v = json::parse(all.response.body)["v"];
+  EXPECT_EQ(v, json({{"token", "tok"}, {"host", "wss://h.example"}, {"iceServers", {{{"urls", "stun:x"}}}}}));
+
+  ProxyApi::Answer no_ice = api.answer(sent, {token, host, down});  // a member joins without relays
+  ASSERT_EQ(no_ice.response.status, 200);
+  EXPECT_EQ(no_ice.upstream_errors, 1);
+  json w = json::parse(no_ice.response.body)["v"];
+  EXPECT_EQ(w["token"], "tok");
+  EXPECT_FALSE(w.contains("iceServers"));
+  EXPECT_EQ(w["iceError"].get<std::string>().rfind("upstream_unavailable", 0), 0u);
+
+  ProxyApi::Answer no_host = api.answer(sent, {token, refused, ice});
+  EXPECT_EQ(no_host.response.status, 502);
+  EXPECT_EQ(json::parse(no_host.response.body)["v"], "upstream_error: no_such_channel");
+  EXPECT_EQ(no_host.upstream_errors, 1);
+  EXPECT_EQ(api.answer(sent, {down, down, down}).response.status, 502);
+  EXPECT_EQ(api.answer(sent, {down, down, down}).upstream_errors, 3);
 }
 
 TEST(UpstreamUrl, Parses) {

@@ -104,6 +104,31 @@ TEST_F(SignalingApiTest, ApiIceGivesStunAndTimeLimitedTurnCredentials) {
   EXPECT_EQ(turn["credential"], base64Encode(hmacSha1("turn-secret", user)));
 }
 
+TEST_F(SignalingApiTest, ApiJoinAnswersWithTheTokenTheHostAndTheIceServersAtOnce) {
+  auto res = api().handle(request("POST", "/api/join", R"({"username":"ann","room":"lobby","client":"p1"})"));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json v = bodyOf(*res)["v"];
+  TokenCheck check = signer_.verify(v["token"].get<std::string>(), now_);
+  ASSERT_TRUE(check.claims);
+  EXPECT_EQ(check.claims->path, "imroom/lobby");
+  EXPECT_EQ(check.claims->user, "ann");
+  EXPECT_EQ(check.claims->client, "p1");
+  EXPECT_EQ(v["host"], "ws://localhost:8080");
+  ASSERT_EQ(v["iceServers"].size(), 2u);
+  const std::string turn_user = std::to_string(now_ + 86400) + ":ann";
+  EXPECT_EQ(v["iceServers"][1]["username"], turn_user);
+  EXPECT_EQ(v["iceServers"][1]["credential"], base64Encode(hmacSha1("turn-secret", turn_user)));
+  // It refuses what /api/token refuses, for the same reasons.
+  for (const char* body : {"", "[]", R"({"username":"ann"})", R"({"username":"a b","room":"x"})",
+                           R"({"username":"ann","room":"x","client":"bad client"})"}) {
+    auto bad = api().handle(request("POST", "/api/join", body));
+    EXPECT_EQ(bad->status, 400) << body;
+    EXPECT_EQ(bodyOf(*bad)["s"], "error") << body;
+  }
+  EXPECT_EQ(api().handle(request("GET", "/api/join"))->status, 405);
+}
+
 TEST_F(SignalingApiTest, XirsysEndpointsNeedTheAccount) {
   for (auto auth : {std::string(), basic("ident1:wrong"), basic("other:s3cret"), std::string("Basic !!!"),
                     std::string("Bearer x"), basic("ident1")}) {

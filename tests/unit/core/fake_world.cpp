@@ -187,10 +187,10 @@ double Member::nowMs() { return world.now; }
 void Member::postJson(int request_id, const std::string& url, const std::string&) {
   world.queue.push_back([this, request_id, url] {
     if (!world.server_up) return controller.onHttp(request_id, 0, "");
-    json v;
-    if (url == "/api/token") v = "tok-" + name;
-    else if (url == "/api/host") v = "ws://fake";
-    else v = json{{"iceServers", json::array()}};
+    if (url != "/api/join") return controller.onHttp(request_id, 404, R"({"s":"error","v":"not_found"})");
+    json v{{"token", "tok-" + name}, {"host", "ws://fake"}};
+    if (world.ice_error.empty()) v["iceServers"] = world.ice_servers;
+    else v["iceError"] = world.ice_error;
     controller.onHttp(request_id, 200, dumpJson(json{{"s", "ok"}, {"v", v}}));
   });
 }
@@ -203,7 +203,8 @@ std::unique_ptr<SocketPort> Member::openSocket(int socket_id, const std::string&
   return std::make_unique<FakeSocket>(world, *this, socket_id);
 }
 
-std::unique_ptr<PeerPort> Member::createPeer(int peer_id, const std::string&) {
+std::unique_ptr<PeerPort> Member::createPeer(int peer_id, const std::string& config) {
+  peer_configs.push_back(config);
   return std::make_unique<FakePeer>(world, *this, peer_id);
 }
 

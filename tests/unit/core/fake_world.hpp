@@ -36,6 +36,7 @@ class Member : public Ports {
   void enableSound() override;
   void openLink(const std::string& url) override { opened_links.push_back(url); }
   std::vector<std::string> opened_links;
+  std::vector<std::string> peer_configs;  // the configuration each peer connection was created with
   // The fake devices: two cameras and one microphone; the first of each is in use once granted.
   std::vector<MediaDevice> cameras{{"cam-a", "Front camera"}, {"cam-b", "USB camera"}};
   std::vector<MediaDevice> microphones{{"mic-a", "Built-in microphone"}};
@@ -77,6 +78,9 @@ class World {
   long channel_acks = 0;    // acknowledgements sent over data channels on their own (not carried by a chat)
   bool drop_acks = false;   // the network loses every acknowledgement
   bool silent = false;      // the server reads but never answers (a dead network path the browser has not noticed)
+  // What /api/join answers for ICE: these servers, or (when ice_error is set) {"iceError": ice_error} instead.
+  nlohmann::json ice_servers = nlohmann::json::array();
+  std::string ice_error;
 
   void run(int limit = 100000) {
     for (int i = 0; i < limit && !queue.empty(); ++i) {

@@ -57,6 +57,28 @@ TEST(Room, TwoMembersConnectAndChatOverTheDataChannel) {
   EXPECT_EQ(ann.controller.state().pending, 0) << "acknowledged";
 }
 
+TEST(Room, TheIceServersOfTheJoinAnswerGoIntoEveryConnection) {
+  World w;
+  w.ice_servers = json::array({json{{"urls", json::array({"turn:t.example:3478"})}, {"username", "u"}, {"credential", "c"}}});
+  auto ms = joinAll(w, {"ann", "bob"});
+  for (auto& m : ms) {
+    ASSERT_EQ(m->peer_configs.size(), 1u) << m->name;
+    EXPECT_EQ(json::parse(m->peer_configs[0]), json({{"iceServers", w.ice_servers}})) << m->name;
+  }
+}
+
+TEST(Room, WithoutIceServersAMemberStillJoinsConnectsDirectlyAndTheLogSaysWhy) {
+  World w;
+  w.ice_error = "upstream_timeout: the Xirsys service did not answer in time";
+  auto ms = joinAll(w, {"ann", "bob"});
+  EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open");
+  EXPECT_EQ(json::parse(ms[0]->peer_configs[0])["iceServers"], json::array());
+  bool said = false;
+  for (const LogLine& l : ms[0]->controller.state().events)
+    said = said || l.text == "no ICE servers from the server (" + w.ice_error + ")";
+  EXPECT_TRUE(said);
+}
+
 TEST(Room, GroupChatReachesEveryoneExactlyOnceAndPrivateOnlyItsTarget) {
   World w;
   auto ms = joinAll(w, {"ann", "bob", "cat", "dan"});
