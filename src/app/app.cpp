@@ -14,6 +14,7 @@
 
 #include "browser_page.hpp"
 #include "fonts.hpp"
+#include "rehearsal.hpp"
 #include "theme.hpp"
 
 namespace imroom::app {
@@ -281,6 +282,31 @@ void App::retryThunk(void* self) {
   // Changes since the timer was set may have put the frame off again.
   if (app.dirty_frames_ > 0 && app.input_frames_ == 0) return app.scheduleStateFrame(bridge::CanvasView::now());
   app.wake();
+}
+
+void App::rehearse() {
+  if (!imgui_ready_ || controller_.state().signaling != core::SignalingState::kIdle) return;
+  const core::RehearsalResult r = core::rehearseJoin();
+  // The first room frame ran ~150 functions for the first time (20-70 ms here, while the other members were
+  // still connecting); drawn once in a scratch context that shares the font atlas, the real one finds them
+  // compiled. The scratch context has its own windows, focus and style: nothing of the real UI changes.
+  ImGuiContext* real = ImGui::GetCurrentContext();
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  ImGuiContext* scratch = ImGui::CreateContext(ImGui::GetIO().Fonts);
+  ImGui::SetCurrentContext(scratch);
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.DisplaySize = size;
+  io.DeltaTime = 1.0f / 60;
+  ui::applyTheme(applied_look_.theme, applied_look_.font_scale, applied_look_.touch);
+  ui::Ui ui;
+  for (int i = 0; i < 2; ++i) {  // a window appears in its second frame
+    ImGui::NewFrame();
+    ui.draw(r.room);
+    ImGui::Render();
+  }
+  ImGui::DestroyContext(scratch);
+  ImGui::SetCurrentContext(real);
 }
 
 // SDL turns a finger into mouse events marked SDL_TOUCH_MOUSEID (and FINGER events ImGui ignores). Those go to

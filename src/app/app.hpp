@@ -75,6 +75,11 @@ class App {
   // Called once after the first frame is on screen.
   std::function<void()> onFirstFrame;
 
+  // A join rehearsed in memory, and the room it ends in drawn once off screen (its ImGui frame in a scratch
+  // context, nothing rendered): the code a first join and its first room frame run is compiled before the person
+  // joins (core/rehearsal.hpp). Not once a join has begun: it compiles its code itself, and needs the CPU.
+  void rehearse();
+
  private:
   static int frameThunk(double now, void* self);
   static void tickThunk(void* self);

@@ -7,7 +7,6 @@
 
 #include "app.hpp"
 #include "json_util.hpp"
-#include "rehearsal.hpp"
 
 namespace imroom::app {
 namespace {
@@ -72,12 +71,11 @@ class RoomApi {
   static void wake() {
     if (g_app) g_app->wake();
   }
-  // Module.imroomRehearse(): a join rehearsed in memory, once per module, so that the browser has compiled the
-  // code a first join runs before the person joins (core/rehearsal.hpp; web/post.js calls it when idle).
+  // Module.imroomRehearse(): a join rehearsed in memory, so that the browser has compiled the code a first join
+  // runs before the person joins (core/rehearsal.hpp; web/post.js calls it once, when the page is idle). Not
+  // when a join has begun already: it compiles its code itself, and its negotiations need the CPU.
   static void rehearse() {
-    static bool done = false;
-    if (!done) core::rehearseJoin();
-    done = true;
+    if (g_app) g_app->rehearse();
   }
 
   // listener(type, detailJson): "ready" (first frame drawn), "state" (anything changed), and the named

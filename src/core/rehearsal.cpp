@@ -266,6 +266,7 @@ RehearsalResult rehearseJoin() {
     r.chatted = r.chatted && sawOnce(a->controller, "Hello, everyone! \xF0\x9F\x91\x8B") &&
                 sawOnce(a->controller, "Hi \"ann\", welcome.") && a->controller.state().pending == 0;
   }
+  r.room = ann.controller.state();
   ann.controller.apply(Leave{});
   stage.run();
   r.left = bob.controller.state().peers.empty();

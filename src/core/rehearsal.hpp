@@ -6,8 +6,10 @@
 // negotiated; a page that had joined once before joined as fast as the plain JavaScript reference
 // (BENCHMARKS.md, text rooms). rehearseJoin() runs two controllers through a join, a call, a chat and a leave,
 // over in-memory ports: no socket, no peer connection, no state shared with the app. The app runs it once, when
-// the page is idle after its first frame.
+// the page is idle after its first frame, and draws the room it ends in once, off screen (App::rehearse).
 #pragma once
+
+#include "app_state.hpp"
 
 namespace imroom::core {
 
@@ -18,6 +20,7 @@ struct RehearsalResult {
   bool chatted = false;       // a message each way arrived, once, and was acknowledged
   bool left = false;          // a leave reached the other member
   int steps = 0;              // in-memory events run
+  AppState room;              // what one member's screen showed in the room, after the chat (to rehearse drawing it)
 };
 
 RehearsalResult rehearseJoin();
