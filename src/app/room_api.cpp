@@ -64,6 +64,7 @@ class RoomApi {
   }
   void destroy() {
     listener_ = val::undefined();
+    has_listener_ = false;
     if (g_app == &app_) g_app = nullptr;
     app_.stop();
   }
@@ -80,7 +81,10 @@ class RoomApi {
 
   // listener(type, detailJson): "ready" (first frame drawn), "state" (anything changed), and the named
   // events joined, peer, message, error, left.
-  void setListener(val listener) { listener_ = std::move(listener); }
+  void setListener(val listener) {
+    listener_ = std::move(listener);
+    has_listener_ = listener_.typeOf().as<std::string>() == "function";  // asked once, not at every event
+  }
 
   // Starts joining with the given (or the form's) name and room: "" when under way, else why not.
   std::string join(val options) {
@@ -258,11 +262,12 @@ class RoomApi {
 
  private:
   void emit(const char* type, const std::string& detail) {
-    if (listener_.typeOf().as<std::string>() == "function") listener_(std::string(type), detail);
+    if (has_listener_) listener_(std::string(type), detail);
   }
 
   App app_;
   val listener_ = val::undefined();
+  bool has_listener_ = false;
 };
 
 }  // namespace

@@ -52,6 +52,7 @@ const PeerSession* Controller::session(const std::string& user) const {
 }
 
 void Controller::apply(const Intent& intent) {
+  Batch batch(*this);
   if (const auto* edit = std::get_if<EditForm>(&intent)) {
     state_.form = edit->form;
     changed();
@@ -100,6 +101,7 @@ bool isWebLink(const std::string& url) {
 void Controller::setPageUrl(std::string url) { page_url_ = std::move(url); }
 
 void Controller::setFramePolicy(FramePolicy policy) {
+  Batch batch(*this);
   if (policy == state_.frame) return;
   state_.frame = policy;
   changed();
@@ -122,7 +124,17 @@ void Controller::requestMedia(bool video, bool audio) {
   ports_->requestMedia(ask_video, ask_audio);
 }
 
+// Whatever one call into the controller changes, onStateChanged runs once, when the outermost call returns (a
+// received chat message used to notify three times). Calls made from inside (a listener of an event that sends
+// an answer) join the outer one.
 void Controller::changed() {
+  dirty_ = true;
+  if (depth_ == 0) notify();
+}
+
+void Controller::notify() {
+  if (!dirty_) return;
+  dirty_ = false;
   if (onStateChanged) onStateChanged();
 }
 
@@ -375,6 +387,7 @@ void Controller::closeSession(const std::string& user) {
 
 void Controller::onMedia(bool ok, bool video, bool audio, const std::string& error_name,
                          const std::string& error_message) {
+  Batch batch(*this);
   if (!signaling_ || state_.signaling == SignalingState::kClosed) return;  // left meanwhile
   if (!ok) {
     std::string what = state_.joined.media == MediaKind::kVideo ? "camera and microphone" : "microphone";
@@ -404,6 +417,7 @@ void Controller::onMedia(bool ok, bool video, bool audio, const std::string& err
 
 void Controller::onDevices(std::vector<MediaDevice> cameras, std::vector<MediaDevice> microphones,
                            const std::string& camera, const std::string& microphone) {
+  Batch batch(*this);
   if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
   state_.cameras = std::move(cameras);
   state_.microphones = std::move(microphones);
@@ -435,6 +449,7 @@ void Controller::chooseDevice(bool video, const std::string& id) {
 
 void Controller::onDeviceSwitched(bool ok, bool video, const std::string& error_name,
                                   const std::string& error_message) {
+  Batch batch(*this);
   if (!signaling_ || state_.signaling == SignalingState::kClosed) return;
   if (!ok) {
     const std::string why = error_name == "NotReadableError"      ? "it is in use by another program"
@@ -455,6 +470,7 @@ void Controller::onDeviceSwitched(bool ok, bool video, const std::string& error_
 }
 
 void Controller::onSound(bool blocked) {
+  Batch batch(*this);
   if (!signaling_ || state_.signaling == SignalingState::kClosed || blocked == state_.sound_blocked) return;
   state_.sound_blocked = blocked;
   log(blocked ? "the browser blocked the room's sound until you click" : "sound on", blocked ? StatusKind::kError
@@ -495,6 +511,7 @@ void Controller::sendMediaState(const std::string& user) {
 }
 
 void Controller::onPeerEvent(int peer_id, const PeerEvent& event) {
+  Batch batch(*this);
   auto it = peer_users_.find(peer_id);
   if (it == peer_users_.end()) return;  // a connection we already closed
   const std::string user = it->second;
@@ -505,6 +522,8 @@ void Controller::onPeerEvent(int peer_id, const PeerEvent& event) {
   if (s->second->connection() != before) {
     emit("peer", json{{"username", user}, {"event", "connection"}, {"connection", s->second->connection()}});
   }
+  // A chat channel's message changes what its handler changes (an acknowledgement, a chat line), and says so.
+  if (event.kind == PeerEvent::Kind::kChannelMessage) return;
   refreshPeers();
   changed();
 }
@@ -512,6 +531,7 @@ void Controller::onPeerEvent(int peer_id, const PeerEvent& event) {
 // ---- chat -------------------------------------------------------------------------------------------
 
 std::string Controller::sendChat(const std::string& text, const std::string& to, std::string* error) {
+  Batch batch(*this);
   auto fail = [&](std::string why) {
     if (error) *error = std::move(why);
     return std::string();
@@ -653,6 +673,7 @@ void Controller::receiveChat(const std::string& from, const json& chat) {
 // ---- time -------------------------------------------------------------------------------------------
 
 void Controller::tick() {
+  Batch batch(*this);
   if (!signaling_ || !ports_) return;
   signaling_->tick();
   const double now = ports_->nowMs();
@@ -725,15 +746,19 @@ void Controller::refreshPeers() {
 // ---- events from the ports, routed to the signaling client ------------------------------------------
 
 void Controller::onHttp(int request_id, int status, const std::string& body) {
+  Batch batch(*this);
   if (signaling_) signaling_->onHttp(request_id, status, body);
 }
 void Controller::onSocketOpen(int socket_id) {
+  Batch batch(*this);
   if (signaling_) signaling_->onSocketOpen(socket_id);
 }
 void Controller::onSocketMessage(int socket_id, const std::string& text) {
+  Batch batch(*this);
   if (signaling_) signaling_->onSocketMessage(socket_id, text);
 }
 void Controller::onSocketClosed(int socket_id, int code, const std::string& reason) {
+  Batch batch(*this);
   if (signaling_) signaling_->onSocketClosed(socket_id, code, reason);
 }
 

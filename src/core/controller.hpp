@@ -87,6 +87,20 @@ class Controller {
   void leave(const std::string& why);
   void resetMedia();  // no camera, microphone or devices (joining, leaving)
   void changed();
+  void notify();  // onStateChanged, if something changed
+  // Held by every public entry point: changes made meanwhile are notified once, when the outermost returns.
+  class Batch {
+   public:
+    explicit Batch(Controller& c) : c_(c) { ++c_.depth_; }
+    ~Batch() {
+      if (--c_.depth_ == 0) c_.notify();
+    }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+   private:
+    Controller& c_;
+  };
   void emit(const std::string& type, const nlohmann::json& detail);
   void log(std::string line, StatusKind kind = StatusKind::kInfo);
   void problem(const std::string& code, const std::string& message, bool fatal);
@@ -131,6 +145,8 @@ class Controller {
   std::string page_url_;
   std::string ice_config_ = R"({"iceServers":[]})";
   bool announced_join_ = false;
+  int depth_ = 0;       // nested calls into the controller (Batch)
+  bool dirty_ = false;  // changed since onStateChanged last ran
   bool media_ready_ = false;
   bool have_video_ = false;  // the local stream has a camera track
   bool have_audio_ = false;  // … a microphone track

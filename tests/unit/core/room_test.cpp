@@ -79,6 +79,25 @@ TEST(Room, WithoutIceServersAMemberStillJoinsConnectsDirectlyAndTheLogSaysWhy) {
   EXPECT_TRUE(said);
 }
 
+// Each notification costs the page (the UI's bookkeeping, a "state" event for the JS API): one per event from the
+// browser, whatever it changes, and one for an answer sent from inside a listener of that event.
+TEST(Room, AReceivedChatMessageNotifiesOnceEvenWhenItsListenerAnswers) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  Member& ann = *ms[0];
+  int notified = 0;
+  ann.controller.onStateChanged = [&] { ++notified; };
+  ann.controller.onEvent = [&](const std::string& type, const json& detail) {
+    if (type == "message" && !detail["own"].get<bool>()) ann.controller.sendChat("pong", "bob");
+  };
+  ms[1]->controller.sendChat("ping", "ann");
+  w.run();
+  EXPECT_EQ(ann.lines(), (std::vector<std::string>{"bob:ping", "ann:pong"}));
+  // Events for ann: the ping (answered inside), then bob's acknowledgement of the pong.
+  EXPECT_EQ(notified, 2);
+  EXPECT_EQ(ann.controller.state().pending, 0);
+}
+
 TEST(Room, GroupChatReachesEveryoneExactlyOnceAndPrivateOnlyItsTarget) {
   World w;
   auto ms = joinAll(w, {"ann", "bob", "cat", "dan"});
