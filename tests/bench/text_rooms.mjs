@@ -1,5 +1,6 @@
 // Benchmark: text rooms of 2, 4 and 8 members in one headless Chromium on loopback, imroom against the
-// guide-style plain JavaScript chat (tests/bench/reference/guide_chat.html) on the same imroom-server:
+// guide-style plain JavaScript chat (tests/bench/reference/guide_chat.html) on the same imroom-server, which shows
+// what happens in its page as the guide's does ("reference"), and the same page showing nothing ("bare"):
 //   join → mesh: from the moment every page is told to join (together) to the moment the last page has an open
 //                data channel to every other member (Date.now() across pages: one clock);
 //   round trip:  member 0 sends a private message to each other member in turn, which answers it at once;
@@ -79,6 +80,30 @@ const ADAPTERS = {
       });
     }, n),
   },
+  bare: {
+    url: (room, name) => `${server.url}guide_chat.html?room=${room}&name=${name}&display=0`,
+    ready: (page) => page.waitForFunction(() => window.ref),
+    install: (page, n) => page.evaluate((n) => {
+      const open = new Set();
+      window.__bench = { meshAt: 0, waiters: new Map() };
+      window.ref.on((type, peer, data) => {
+        if (type === "open") {
+          open.add(peer);
+          if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
+        } else if (type === "message") {
+          if (data.text.startsWith("ping-")) window.ref.send("pong-" + data.text.slice(5), peer);
+          const w = window.__bench.waiters.get(data.text);
+          if (w) { window.__bench.waiters.delete(data.text); w(); }
+        }
+      });
+      window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.ref.join(); };
+      window.__bench.ping = (to, k) => new Promise((resolve) => {
+        const t0 = performance.now();
+        window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
+        window.ref.send("ping-" + k, to);
+      });
+    }, n),
+  },
 };
 
 let roomNo = 0;
@@ -121,9 +146,10 @@ async function runOnce(kind, n) {
 
 const results = {};
 for (const n of SIZES) {
-  results[n] = { imroom: { join: [], rtts: [], frames: [] }, reference: { join: [], rtts: [], frames: [] } };
+  results[n] = {};
+  for (const kind of Object.keys(ADAPTERS)) results[n][kind] = { join: [], rtts: [], frames: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const kind of ["imroom", "reference"]) {  // alternating, so drift hits both alike
+    for (const kind of Object.keys(ADAPTERS)) {  // alternating, so drift hits all alike
       const { join, rtts, frames } = await runOnce(kind, n);
       results[n][kind].join.push(join);
       results[n][kind].rtts.push(...rtts);
@@ -138,16 +164,19 @@ rmSync(root, { recursive: true, force: true });
 const fmt = (x) => x.toFixed(2).padStart(8);
 console.log(`text rooms, ${ROUNDS} rounds per size, ${PINGS} round trips per peer per round, pages ${VW}x${VH} ` +
             "(headless Chromium, software WebGL, loopback)");
-console.log("members  figure              imroom   reference   ratio (imroom/reference)");
+console.log("members  figure              imroom   reference   ratio       bare   ratio (imroom/bare)");
 for (const n of SIZES) {
-  const im = results[n].imroom, ref = results[n].reference;
+  const im = results[n].imroom, ref = results[n].reference, bare = results[n].bare;
   const rows = [
-    ["join→mesh p50 ms", q(im.join, 0.5), q(ref.join, 0.5)],
-    ["join→mesh max ms", Math.max(...im.join), Math.max(...ref.join)],
-    ["round trip p50 ms", q(im.rtts, 0.5), q(ref.rtts, 0.5)],
-    ["round trip p99 ms", q(im.rtts, 0.99), q(ref.rtts, 0.99)],
+    ["join→mesh p50 ms", (k) => q(k.join, 0.5)],
+    ["join→mesh max ms", (k) => Math.max(...k.join)],
+    ["round trip p50 ms", (k) => q(k.rtts, 0.5)],
+    ["round trip p99 ms", (k) => q(k.rtts, 0.99)],
   ];
-  for (const [label, a, b] of rows) console.log(`${String(n).padStart(7)}  ${label.padEnd(18)} ${fmt(a)}  ${fmt(b)}   ${(a / b).toFixed(2)}×`);
+  for (const [label, f] of rows) {
+    const [a, b, c] = [f(im), f(ref), f(bare)];
+    console.log(`${String(n).padStart(7)}  ${label.padEnd(18)} ${fmt(a)}  ${fmt(b)}   ${(a / b).toFixed(2)}×  ${fmt(c)}   ${(a / c).toFixed(2)}×`);
+  }
   console.log(`${String(n).padStart(7)}  ${"frames/page in join".padEnd(18)} ${fmt(q(im.frames, 0.5))}  ${"(none)".padStart(8)}   ` +
               `(p50 of every page; max ${Math.max(...im.frames)})`);
 }
