@@ -28,6 +28,32 @@ const browser = await launchBrowser();
 
 const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
+// The guide-style page: `query` "" shows what happens as the guide's does, "&display=0" shows nothing.
+const guidePage = (query) => ({
+  url: (room, name) => `${server.url}guide_chat.html?room=${room}&name=${name}${query}`,
+  ready: (page) => page.waitForFunction(() => window.ref),
+  install: (page, n) => page.evaluate((n) => {
+    const open = new Set();
+    window.__bench = { meshAt: 0, waiters: new Map() };
+    window.ref.on((type, peer, data) => {
+      if (type === "open") {
+        open.add(peer);
+        if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
+      } else if (type === "message") {
+        if (data.text.startsWith("ping-")) window.ref.send("pong-" + data.text.slice(5), peer);
+        const w = window.__bench.waiters.get(data.text);
+        if (w) { window.__bench.waiters.delete(data.text); w(); }
+      }
+    });
+    window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.ref.join(); };
+    window.__bench.ping = (to, k) => new Promise((resolve) => {
+      const t0 = performance.now();
+      window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
+      window.ref.send("ping-" + k, to);
+    });
+  }, n),
+});
+
 // In-page adapters: the same three operations for both implementations.
 const ADAPTERS = {
   imroom: {
@@ -56,54 +82,8 @@ const ADAPTERS = {
       });
     }, n),
   },
-  reference: {
-    url: (room, name) => `${server.url}guide_chat.html?room=${room}&name=${name}`,
-    ready: (page) => page.waitForFunction(() => window.ref),
-    install: (page, n) => page.evaluate((n) => {
-      const open = new Set();
-      window.__bench = { meshAt: 0, waiters: new Map() };
-      window.ref.on((type, peer, data) => {
-        if (type === "open") {
-          open.add(peer);
-          if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
-        } else if (type === "message") {
-          if (data.text.startsWith("ping-")) window.ref.send("pong-" + data.text.slice(5), peer);
-          const w = window.__bench.waiters.get(data.text);
-          if (w) { window.__bench.waiters.delete(data.text); w(); }
-        }
-      });
-      window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.ref.join(); };
-      window.__bench.ping = (to, k) => new Promise((resolve) => {
-        const t0 = performance.now();
-        window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
-        window.ref.send("ping-" + k, to);
-      });
-    }, n),
-  },
-  bare: {
-    url: (room, name) => `${server.url}guide_chat.html?room=${room}&name=${name}&display=0`,
-    ready: (page) => page.waitForFunction(() => window.ref),
-    install: (page, n) => page.evaluate((n) => {
-      const open = new Set();
-      window.__bench = { meshAt: 0, waiters: new Map() };
-      window.ref.on((type, peer, data) => {
-        if (type === "open") {
-          open.add(peer);
-          if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
-        } else if (type === "message") {
-          if (data.text.startsWith("ping-")) window.ref.send("pong-" + data.text.slice(5), peer);
-          const w = window.__bench.waiters.get(data.text);
-          if (w) { window.__bench.waiters.delete(data.text); w(); }
-        }
-      });
-      window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.ref.join(); };
-      window.__bench.ping = (to, k) => new Promise((resolve) => {
-        const t0 = performance.now();
-        window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
-        window.ref.send("ping-" + k, to);
-      });
-    }, n),
-  },
+  reference: guidePage(""),
+  bare: guidePage("&display=0"),
 };
 
 let roomNo = 0;
