@@ -20,7 +20,9 @@ const SECONDS = Number(process.argv[3] || 10);
 const SIZES = (process.env.IMROOM_BENCH_SIZES || "1,4,9").split(",").map(Number);
 // imroom: frames converted to RGBA by VideoFrame.copyTo, then texSubImage2D (what imroom does where it can);
 // imroom-element / imroom-texImage2D: uploads straight from the <video> element, texSubImage2D / texImage2D.
-const KINDS = (process.env.IMROOM_BENCH_KINDS || "imroom,imroom-element,imroom-texImage2D,reference").split(",");
+// floor: the reference page drawing its streams in one WebGL2 canvas the least way it can (guide_video.html?draw=webgl):
+// what any canvas-drawn viewer pays on this machine, against which the ratio's remainder is imroom's own.
+const KINDS = (process.env.IMROOM_BENCH_KINDS || "imroom,imroom-element,imroom-texImage2D,floor,reference").split(",");
 const UPLOAD = { "imroom-element": "element", "imroom-texImage2D": "texImage2D" };
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -84,10 +86,11 @@ const VIEWERS = {
     sample: (page) => page.evaluate(() => ({ shown: window.ref.frames(), drawn: 0, frameMs: [], uploadMs: [] })),
   },
 };
+VIEWERS.floor = { ...VIEWERS.reference, url: (room) => `${VIEWERS.reference.url(room)}&draw=webgl` };
 
 let roomNo = 0;
 async function runOnce(kind, n) {
-  const viewer = VIEWERS[kind.startsWith("imroom") ? "imroom" : "reference"];
+  const viewer = VIEWERS[kind.startsWith("imroom") ? "imroom" : kind];
   const room = `tiles-${n}-${++roomNo}`;
   const viewerContext = await viewerBrowser.newContext({ viewport: VIEWPORT });
   const page = await viewerContext.newPage();
@@ -180,7 +183,9 @@ for (const n of SIZES) {
   const cpu = (k, what) => (r[k] ? what(r[k]) : undefined);
   console.log(`${" ".repeat(9)}ratios imroom/reference: renderer ${ratio(cpu("imroom", (x) => mean(x.renderer)), cpu("reference", (x) => mean(x.renderer)))}, ` +
               `renderer+GPU ${ratio(cpu("imroom", (x) => mean(x.renderer) + mean(x.GPU)), cpu("reference", (x) => mean(x.renderer) + mean(x.GPU)))}, ` +
-              `whole browser ${ratio(cpu("imroom", (x) => mean(x.all)), cpu("reference", (x) => mean(x.all)))}; upload p50 from the element ` +
+              `whole browser ${ratio(cpu("imroom", (x) => mean(x.all)), cpu("reference", (x) => mean(x.all)))}; ` +
+              `renderer floor/reference ${ratio(cpu("floor", (x) => mean(x.renderer)), cpu("reference", (x) => mean(x.renderer)))}, ` +
+              `imroom/floor ${ratio(cpu("imroom", (x) => mean(x.renderer)), cpu("floor", (x) => mean(x.renderer)))}; upload p50 from the element ` +
               `texImage2D/texSubImage2D ${ratio(cpu("imroom-texImage2D", (x) => q(x.uploadMs, 0.5)), cpu("imroom-element", (x) => q(x.uploadMs, 0.5)))}, ` +
               `element/copy ${ratio(cpu("imroom-element", (x) => q(x.uploadMs, 0.5)), cpu("imroom", (x) => q(x.uploadMs, 0.5)))}`);
 }
