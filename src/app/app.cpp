@@ -412,6 +412,16 @@ void App::followText() {
   // No damage to mark: text whose glyphs moved or came has new texture coordinates, which the tracker sees.
 }
 
+bool App::layoutSettling() const {
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const bool windows = std::any_of(g.Windows.begin(), g.Windows.end(), [](const ImGuiWindow* w) {
+    return w->Active && (w->ScrollTarget.x != FLT_MAX || w->ScrollTarget.y != FLT_MAX || w->AutoFitFramesX > 0 ||
+                         w->AutoFitFramesY > 0 || w->HiddenFramesCannotSkipItems > 0);
+  });
+  // A focus move (SetKeyboardFocusHere, Tab) or a window's first item to focus is applied at the next NewFrame.
+  return windows || g.NavMoveSubmitted || g.NavInitResultId != 0 || ui_.settling(controller_.state());
+}
+
 void App::frame() {
   double started = bridge::CanvasView::now();
   followLook();
@@ -478,15 +488,23 @@ void App::frame() {
   const std::vector<ui::VideoTile> tiles = videos_.update(sources);
   for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
   ImGui::Render();
+  // ImGui applies some things in the frame after they were asked for: a scroll (a log following its new lines),
+  // a window appearing (hidden in its first frame) or fitting itself to new contents, the keyboard focus moving
+  // to a new screen's field. Those frames are laid out again at once, without drawing them: each drawn frame
+  // costs far more than its layout (a WebGL frame composited in software is read back whole, ~20 ms here), and
+  // a chat message or a new screen then shows in one drawn frame, not two or three. No input is read again:
+  // what was pressed stays pressed (not pressed twice), and time stands still (DeltaTime ~0).
+  for (int pass = 0; pass < kLayoutPasses && layoutSettling(); ++pass) {
+    ImGui::GetIO().DeltaTime = kLayoutPassSeconds;
+    ImGui::NewFrame();
+    for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
+    ImGui::Render();
+    ++stats_.layout_passes;
+  }
+  // Still settling (more than the passes allow): one more frame, drawn.
+  if (layoutSettling()) dirty_frames_ = std::max(dirty_frames_, 1);
   // Is a text field active now, at the end of this frame? (io.WantTextInput lags a frame behind.)
   const ImGuiContext& g = *ImGui::GetCurrentContext();
-  // ImGui applies some things in the frame after they were asked for: a scroll (a log following its new lines),
-  // a window fitting itself to new contents. Then one more frame shows the state as it is meant to look.
-  const bool settling = std::any_of(g.Windows.begin(), g.Windows.end(), [](const ImGuiWindow* w) {
-    return w->Active && (w->ScrollTarget.x != FLT_MAX || w->ScrollTarget.y != FLT_MAX || w->AutoFitFramesX > 0 ||
-                         w->AutoFitFramesY > 0 || w->HiddenFramesCannotSkipItems > 0);
-  });
-  if (settling || ui_.settling(controller_.state())) dirty_frames_ = std::max(dirty_frames_, 1);
   // A gesture that needs frames of its own: a tap's release, momentum (input frames), a long press (a timer).
   const double touch_next = touch_.frameDueIn(bridge::CanvasView::now());
   if (touch_next == 0) input_frames_ = std::max(input_frames_, 1);
@@ -513,6 +531,7 @@ void App::frame() {
   if (!damage.empty()) {
     renderer_.render(ImGui::GetDrawData(), fb_w, fb_h, damage, ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
     SDL_GL_SwapWindow(window_);
+    ++stats_.presented;
   }
   const double gl_done = bridge::CanvasView::now();
   stats_.last_ui_ms = ui_done - started;

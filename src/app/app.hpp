@@ -35,6 +35,8 @@ struct FrameStats {
   double last_gl_ms = 0;        // of which: WebGL calls
   std::vector<double> recent_ms;  // the last frames' main-thread times (at most 120), oldest first
   double last_damage = 0;  // the share of the screen the last frame drew again (0..1)
+  unsigned long presented = 0;      // frames that drew something (the others changed nothing on screen)
+  unsigned long layout_passes = 0;  // ImGui frames laid out again, undrawn, while it settled
   std::vector<double> recent_upload_ms;  // the same frames' video upload times (0: no video on screen)
 };
 
@@ -91,6 +93,7 @@ class App {
   static int sdlEventWatch(void* self, SDL_Event* event);
   void tick();
   void frame();
+  bool layoutSettling() const;  // ImGui applies something asked for in this frame at the next NewFrame
   void feedTextInput();
   std::vector<VideoTextures::Source> videoSources();
   bool followCanvas();  // true when the size or pixel ratio changed
@@ -135,6 +138,8 @@ class App {
   // And never while the GPU is still busy with the previous frame (GlRenderer::busy).
   static constexpr double kSpeakingLevel = 0.02;  // RTP audio level (0..1) above which a tile shows speech
   static constexpr int kInputFrames = 3;
+  static constexpr int kLayoutPasses = 3;  // ImGui frames laid out again, undrawn, while it settles
+  static constexpr float kLayoutPassSeconds = 1e-5f;  // ImGui needs a positive DeltaTime
   static constexpr int kStateFrames = 1;  // and one more while ImGui settles (a scroll applies a frame later)
   static constexpr double kStateFrameMs = 100;
   static constexpr double kVideoFrameMs = 1000.0 / 30;  // video frames of all streams, gathered: ≤ 30 drawn/s

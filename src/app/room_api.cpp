@@ -203,6 +203,8 @@ class RoomApi {
     const bridge::CanvasMetrics& m = app_.metrics();
     val ui = val::object();
     ui.set("frames", static_cast<double>(f.frames));
+    ui.set("presented", static_cast<double>(f.presented));       // frames that drew something
+    ui.set("layoutPasses", static_cast<double>(f.layout_passes));  // frames laid out again, undrawn
     ui.set("firstFrameMs", f.first_frame_ms);
     ui.set("lastFrameCpuMs", f.last_frame_cpu_ms);
     ui.set("lastUiMs", f.last_ui_ms);

@@ -66,6 +66,39 @@ test("two pages join, connect over a data channel and chat both ways through the
   await bob.context.close();
 });
 
+// A drawn frame is costly where WebGL is composited in software (read back whole: ~20 ms here), and ImGui applies
+// a log's scroll to its new line one frame after the line came. That frame is laid out again at once, undrawn:
+// a line that scrolls the log is drawn in one frame, not two.
+test("a chat line that scrolls the log is shown in one drawn frame", async () => {
+  const room = freshRoom("frames");
+  const ann = await openMember("ann", room);
+  const bob = await openMember("bob", room);
+  await join(ann);
+  await join(bob);
+  await waitMesh([ann, bob]);
+  for (let i = 0; i < 25; i++) await ann.page.evaluate((i) => window.imroom.send(`filler ${i}`), i);  // the log is full
+  await waitMessage(bob, "ann:filler 24");
+  await bob.page.waitForTimeout(500);
+  const ui = (m) => m.page.evaluate(() => window.imroom.state().ui);
+  const before = await ui(bob);
+  const lines = 20;
+  for (let i = 0; i < lines; i++) {
+    await ann.page.evaluate((i) => window.imroom.send(`line ${i}`), i);
+    await waitMessage(bob, `ann:line ${i}`);
+    await bob.page.waitForTimeout(250);  // drawn, and settled (state changes are drawn at most every 100 ms)
+  }
+  const after = await ui(bob);
+  const presented = after.presented - before.presented;
+  // One each, and a few to spare for other changes (a member's link quality); two each without the layout pass.
+  assert.ok(presented >= lines && presented <= lines + 4, `${presented} frames drawn for ${lines} lines`);
+  assert.ok(after.layoutPasses - before.layoutPasses >= lines, "each line's scroll was laid out without drawing");
+  writeFileSync(artifactPath("text-room-scrolled.png"), await bob.page.screenshot());
+  assert.deepEqual(ann.errors, []);
+  assert.deepEqual(bob.errors, []);
+  await ann.context.close();
+  await bob.context.close();
+});
+
 test("typing into the canvas: join with Enter, chat with Enter, and the other page sees it", async () => {
   const room = freshRoom("keys");
   const ann = await openMember("ann", room);
