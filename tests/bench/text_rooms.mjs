@@ -102,7 +102,7 @@ async function runOnce(kind, n) {
   }
   await members[0].page.waitForTimeout(1000);  // every page loaded and idle, for both kinds alike
   // imroom: how many frames each page draws while joining (each costs 20-35 ms of CPU here; BENCHMARKS.md)
-  const drawn = () => Promise.all(members.map((m) => m.page.evaluate(() => window.imroom ? window.imroom.state().ui.frames : 0)));
+  const drawn = () => Promise.all(members.map((m) => m.page.evaluate(() => window.imroom ? window.imroom.state().ui.presented : 0)));
   const framesBefore = await drawn();
   await Promise.all(members.map((m) => m.page.evaluate(() => window.__bench.join())));
   await Promise.all(members.map((m) => m.page.waitForFunction(() => window.__bench.meshAt > 0, null,
