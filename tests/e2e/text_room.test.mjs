@@ -148,6 +148,9 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
   await page.keyboard.press("Enter");
   await waitMessage(ann, "bob:typo");
   await page.waitForTimeout(300);
+  // Each Enter sent its line once (a key stays down through the frames ImGui is laid out again in).
+  const typed = texts(await stateOf(ann)).filter((l) => l.startsWith("bob:"));
+  assert.deepEqual(typed, ["bob:typed on a keyboard", "bob:and again", "bob:καλημέρα, привет, café — 你好 👋", "bob:typo"]);
   writeFileSync(artifactPath("text-room-2.png"), await page.screenshot());
   writeFileSync(artifactPath("text-room-2-receiver.png"), await ann.page.screenshot());
   assert.deepEqual(errors, []);
