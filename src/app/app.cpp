@@ -523,11 +523,11 @@ void App::frame() {
   int fb_w = 0, fb_h = 0;
   SDL_GL_GetDrawableSize(window_, &fb_w, &fb_h);
   // Only what changed is drawn again; a frame that changes nothing on screen draws nothing.
-  const ui::DamageRect damage = damage_.update(ImGui::GetDrawData(), videos_.changedTextures());
+  const ui::Damage damage = damage_.update(ImGui::GetDrawData(), videos_.changedTextures());
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   stats_.last_damage = damage.empty() || display.x <= 0 || display.y <= 0
                            ? 0.0
-                           : (damage.x1 - damage.x0) * (damage.y1 - damage.y0) / (display.x * display.y);
+                           : damage.area() / (display.x * display.y);
   if (!damage.empty()) {
     renderer_.render(ImGui::GetDrawData(), fb_w, fb_h, damage, ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
     SDL_GL_SwapWindow(window_);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace imroom::app {
 
@@ -187,29 +188,34 @@ void GlRenderer::shutdown() {
   font_texture_ = vbo_ = ebo_ = vao_ = program_ = yuv_program_ = 0;
 }
 
-void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, const ui::DamageRect& damage,
+void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, const ui::Damage& damage,
                         const ImVec4& clear) {
   if (!data || fb_width <= 0 || fb_height <= 0 || !program_ || damage.empty()) return;
   const ImVec2 off = data->DisplayPos;
   const ImVec2 scale = data->FramebufferScale;
-  // The damaged region in framebuffer pixels (rounded outwards), bottom-up as GL counts.
-  const int dx0 = std::max(0, static_cast<int>(std::floor((damage.x0 - off.x) * scale.x)));
-  const int dy0 = std::max(0, static_cast<int>(std::floor((damage.y0 - off.y) * scale.y)));
-  const int dx1 = std::min(fb_width, static_cast<int>(std::ceil((damage.x1 - off.x) * scale.x)));
-  const int dy1 = std::min(fb_height, static_cast<int>(std::ceil((damage.y1 - off.y) * scale.y)));
-  if (dx1 <= dx0 || dy1 <= dy0) return;
+  // The damaged regions in framebuffer pixels (rounded outwards; top-down here, bottom-up for GL calls). Rounding
+  // can make neighbours share a row of pixels: Damage merges them, so each pixel is still drawn once.
+  ui::Damage pixels;
+  for (const ui::DamageRect& d : damage.rects()) {
+    pixels.add({std::floor((d.x0 - off.x) * scale.x), std::floor((d.y0 - off.y) * scale.y),
+                std::ceil((d.x1 - off.x) * scale.x), std::ceil((d.y1 - off.y) * scale.y)});
+  }
+  pixels.clipTo({0, 0, static_cast<float>(fb_width), static_cast<float>(fb_height)});
+  if (pixels.empty()) return;
   glViewport(0, 0, fb_width, fb_height);
   glEnable(GL_SCISSOR_TEST);
-  glScissor(dx0, fb_height - dy1, dx1 - dx0, dy1 - dy0);
   glClearColor(clear.x, clear.y, clear.z, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
+  for (const ui::DamageRect& p : pixels.rects()) {
+    glScissor(static_cast<int>(p.x0), fb_height - static_cast<int>(p.y1), static_cast<int>(p.x1 - p.x0),
+              static_cast<int>(p.y1 - p.y0));
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   glDisable(GL_CULL_FACE);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_STENCIL_TEST);
-  glEnable(GL_SCISSOR_TEST);
   const float l = data->DisplayPos.x, r = data->DisplayPos.x + data->DisplaySize.x;
   const float t = data->DisplayPos.y, b = data->DisplayPos.y + data->DisplaySize.y;
   const float ortho[4][4] = {
@@ -230,13 +236,19 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
   glBindVertexArray(vao_);
   glBindBuffer(GL_ARRAY_BUFFER, vbo_);
 
+  // A command's clip rectangle in framebuffer pixels, top-down.
+  const auto clipOf = [&](const ImDrawCmd& cmd) {
+    return ui::DamageRect{std::floor((cmd.ClipRect.x - off.x) * scale.x), std::floor((cmd.ClipRect.y - off.y) * scale.y),
+                          std::floor((cmd.ClipRect.z - off.x) * scale.x), std::floor((cmd.ClipRect.w - off.y) * scale.y)};
+  };
+  std::vector<ui::DamageRect> parts;  // one command's clip rectangle within each damaged region
   for (int n = 0; n < data->CmdListsCount; ++n) {
     const ImDrawList* list = data->CmdLists[n];
     // A window wholly outside the damage is not uploaded at all.
     bool touches = false;
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
-      touches = touches || (cmd.ClipRect.z > damage.x0 && cmd.ClipRect.x < damage.x1 && cmd.ClipRect.w > damage.y0 &&
-                            cmd.ClipRect.y < damage.y1);
+      const ui::DamageRect clip = clipOf(cmd);
+      for (const ui::DamageRect& p : pixels.rects()) touches = touches || clip.overlaps(p);
     }
     if (!touches) continue;
     glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(list->VtxBuffer.Size) * sizeof(ImDrawVert),
@@ -250,12 +262,14 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
         continue;
       }
       // The command's clip rectangle within the damage: nothing outside it is drawn.
-      const int x0 = std::max(dx0, static_cast<int>((cmd.ClipRect.x - off.x) * scale.x));
-      const int y0 = std::max(dy0, static_cast<int>((cmd.ClipRect.y - off.y) * scale.y));
-      const int x1 = std::min(dx1, static_cast<int>((cmd.ClipRect.z - off.x) * scale.x));
-      const int y1 = std::min(dy1, static_cast<int>((cmd.ClipRect.w - off.y) * scale.y));
-      if (x1 <= x0 || y1 <= y0) continue;
-      glScissor(x0, fb_height - y1, x1 - x0, y1 - y0);
+      const ui::DamageRect clip = clipOf(cmd);
+      parts.clear();
+      for (const ui::DamageRect& p : pixels.rects()) {
+        const ui::DamageRect in{std::max(clip.x0, p.x0), std::max(clip.y0, p.y0), std::min(clip.x1, p.x1),
+                                std::min(clip.y1, p.y1)};
+        if (!in.empty()) parts.push_back(in);
+      }
+      if (parts.empty()) continue;
       const GLuint texture = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(cmd.GetTexID()));
       const YuvTexture* yuv = yuv_lookup_ ? yuv_lookup_(texture) : nullptr;
       if (yuv && !yuv_program_) continue;
@@ -276,9 +290,13 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
         yuv_in_use = false;
       }
       glBindTexture(GL_TEXTURE_2D, texture);
-      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(cmd.ElemCount),
-                     sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
-                     reinterpret_cast<void*>(static_cast<std::intptr_t>(cmd.IdxOffset * sizeof(ImDrawIdx))));
+      for (const ui::DamageRect& in : parts) {
+        glScissor(static_cast<int>(in.x0), fb_height - static_cast<int>(in.y1), static_cast<int>(in.x1 - in.x0),
+                  static_cast<int>(in.y1 - in.y0));
+        glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(cmd.ElemCount),
+                       sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
+                       reinterpret_cast<void*>(static_cast<std::intptr_t>(cmd.IdxOffset * sizeof(ImDrawIdx))));
+      }
     }
   }
   glBindVertexArray(0);

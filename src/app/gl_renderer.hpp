@@ -39,7 +39,7 @@ class GlRenderer {
   void updateFonts(int x, int y, int width, int height, const unsigned char* rgba);
   // Draws the part of the frame inside `damage` (display coordinates), after clearing it to `clear`; the rest of
   // the canvas keeps its pixels (the context preserves its drawing buffer).
-  void render(const ImDrawData* data, int fb_width, int fb_height, const ui::DamageRect& damage, const ImVec4& clear);
+  void render(const ImDrawData* data, int fb_width, int fb_height, const ui::Damage& damage, const ImVec4& clear);
   // True while the GPU has not finished the last frame drawn (a fence, polled without waiting). Drawing more
   // then would only queue work behind it; the app waits for the next animation frame instead. With software
   // WebGL one rasterizer process serves every page, so this keeps rooms from starving each other (and the

@@ -1,6 +1,7 @@
 #include "damage.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace imroom::ui {
@@ -35,8 +36,65 @@ void DamageRect::add(const DamageRect& r) {
   y1 = std::max(y1, r.y1);
 }
 
-DamageRect DamageTracker::update(const ImDrawData* data, const std::set<ImTextureID>& changed_textures) {
-  DamageRect damage;
+void Damage::add(DamageRect r) {
+  if (r.empty()) return;
+  for (bool merged = true; merged;) {  // the union may reach rectangles neither part overlapped
+    merged = false;
+    for (std::size_t i = 0; i < rects_.size(); ++i) {
+      if (rects_[i].overlaps(r)) {
+        r.add(rects_[i]);
+        rects_.erase(rects_.begin() + static_cast<std::ptrdiff_t>(i));
+        merged = true;
+        break;
+      }
+    }
+  }
+  rects_.push_back(r);
+  if (rects_.size() <= kMaxRects) return;
+  std::size_t best_i = 0, best_j = 1;
+  float best = -1;
+  for (std::size_t i = 0; i < rects_.size(); ++i) {
+    for (std::size_t j = i + 1; j < rects_.size(); ++j) {
+      DamageRect u = rects_[i];
+      u.add(rects_[j]);
+      const float grown = u.area() - rects_[i].area() - rects_[j].area();
+      if (best < 0 || grown < best) {
+        best = grown;
+        best_i = i;
+        best_j = j;
+      }
+    }
+  }
+  DamageRect u = rects_[best_i];
+  u.add(rects_[best_j]);
+  rects_.erase(rects_.begin() + static_cast<std::ptrdiff_t>(best_j));
+  rects_.erase(rects_.begin() + static_cast<std::ptrdiff_t>(best_i));
+  add(u);  // at most kMaxRects again, none overlapping
+}
+
+DamageRect Damage::bounds() const {
+  DamageRect u;
+  for (const DamageRect& r : rects_) u.add(r);
+  return u;
+}
+
+float Damage::area() const {
+  float a = 0;
+  for (const DamageRect& r : rects_) a += r.area();
+  return a;
+}
+
+void Damage::clipTo(const DamageRect& c) {
+  std::vector<DamageRect> kept;
+  for (const DamageRect& r : rects_) {
+    const DamageRect in{std::max(r.x0, c.x0), std::max(r.y0, c.y0), std::min(r.x1, c.x1), std::min(r.y1, c.y1)};
+    if (!in.empty()) kept.push_back(in);
+  }
+  rects_ = std::move(kept);  // parts of disjoint rectangles stay disjoint
+}
+
+Damage DamageTracker::update(const ImDrawData* data, const std::set<ImTextureID>& changed_textures) {
+  Damage damage;
   if (!data) return damage;
   const DamageRect whole{data->DisplayPos.x, data->DisplayPos.y, data->DisplayPos.x + data->DisplaySize.x,
                          data->DisplayPos.y + data->DisplaySize.y};
@@ -75,7 +133,7 @@ DamageRect DamageTracker::update(const ImDrawData* data, const std::set<ImTextur
   }
   const bool full = !valid_ || data->DisplaySize.x != last_size_.x || data->DisplaySize.y != last_size_.y;
   if (full) {
-    damage = whole;
+    damage.add(whole);
   } else {
     for (const auto& [owner, commands] : now) {
       auto old = last_.find(owner);
@@ -101,10 +159,7 @@ DamageRect DamageTracker::update(const ImDrawData* data, const std::set<ImTextur
   last_ = std::move(now);
   last_size_ = data->DisplaySize;
   valid_ = true;
-  // Within the display.
-  damage = {std::max(damage.x0, whole.x0), std::max(damage.y0, whole.y0), std::min(damage.x1, whole.x1),
-            std::min(damage.y1, whole.y1)};
-  if (damage.empty()) damage = {};
+  damage.clipTo(whole);
   return damage;
 }
 

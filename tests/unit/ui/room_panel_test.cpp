@@ -192,7 +192,7 @@ TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   frameWith(s, tiles);
   frameWith(s, tiles);
-  DamageRect d = damage.update(ImGui::GetDrawData());
+  DamageRect d = damage.update(ImGui::GetDrawData()).bounds();
   EXPECT_EQ(d.x0, 0);
   EXPECT_EQ(d.x1, size.x) << "the first frame is drawn whole";
   frameWith(s, tiles);
@@ -200,7 +200,7 @@ TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
 
   // A new video frame: only the tile that shows it.
   frameWith(s, tiles);
-  d = damage.update(ImGui::GetDrawData(), {tex});
+  d = damage.update(ImGui::GetDrawData(), {tex}).bounds();
   ASSERT_FALSE(d.empty());
   EXPECT_GT(d.x0, 300) << "right of the member list";
   EXPECT_LT(d.y1, size.y * 0.6f) << "above the chat";
@@ -215,21 +215,41 @@ TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
   s.chat.add(m);
   frameWith(s, tiles);
   frameWith(s, tiles);
-  d = damage.update(ImGui::GetDrawData());
+  d = damage.update(ImGui::GetDrawData()).bounds();
   ASSERT_FALSE(d.empty());
   EXPECT_GT(d.x0, 280) << "the member list is not redrawn";
+
+  // A private line from a member while the room's conversation is shown: that member's unread badge in the list
+  // (left) and nothing else... and a room line with it (right): two regions, not their union across the screen.
+  core::ChatMessage p = m;
+  p.id = "private";
+  p.to = "ann";
+  s.chat.add(p);
+  core::ChatMessage r = m;
+  r.id = "room";
+  r.text = "and to everyone";
+  s.chat.add(r);
+  frameWith(s, tiles);
+  frameWith(s, tiles);
+  Damage both = damage.update(ImGui::GetDrawData());
+  ASSERT_EQ(both.rects().size(), 2u);
+  const DamageRect left = both.rects()[0].x0 < both.rects()[1].x0 ? both.rects()[0] : both.rects()[1];
+  const DamageRect right = both.rects()[0].x0 < both.rects()[1].x0 ? both.rects()[1] : both.rects()[0];
+  EXPECT_LT(left.x1, 300) << "one in the member list";
+  EXPECT_GT(right.x0, 280) << "one in the chat";
+  EXPECT_LT(both.area(), 0.9f * both.bounds().area()) << "not the union across the screen";
 
   // A window going (the video area when the last camera leaves): where it was is redrawn.
   frameWith(s, {});
   frameWith(s, {});
-  d = damage.update(ImGui::GetDrawData());
+  d = damage.update(ImGui::GetDrawData()).bounds();
   EXPECT_LT(d.y0, size.y * 0.2f);
   EXPECT_GT(d.y1, size.y * 0.5f);
 
   // A new display size: everything.
   ImGui::GetIO().DisplaySize = ImVec2(800, 600);
   frameWith(s, {});
-  d = damage.update(ImGui::GetDrawData());
+  d = damage.update(ImGui::GetDrawData()).bounds();
   EXPECT_EQ(d.x1 - d.x0, 800);
   EXPECT_EQ(d.y1 - d.y0, 600);
 }
