@@ -17,6 +17,16 @@ namespace imroom::ui {
 
 namespace {
 
+// A panel inside "side" or "chat", which are filled with ChildBg already: where that colour is opaque, the panel's
+// own fill would cover the same pixels with the same colour — one more layer for software WebGL to blend over
+// the whole panel every time it is redrawn (a chat line scrolls the whole log). The parent's fill shows instead.
+void beginInnerChild(const char* id, const ImVec2& size, bool border, ImGuiWindowFlags flags = 0) {
+  const bool covered = ImGui::GetStyle().Colors[ImGuiCol_ChildBg].w >= 1.0f;
+  if (covered) ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
+  ImGui::BeginChild(id, size, border, flags);
+  if (covered) ImGui::PopStyleColor();
+}
+
 const ImVec4 kGreen(0.36f, 0.80f, 0.45f, 1.0f);
 const ImVec4 kAmber(0.98f, 0.76f, 0.30f, 1.0f);
 const ImVec4 kRed(1.00f, 0.45f, 0.42f, 1.0f);
@@ -155,7 +165,7 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
 }
 
 void RoomPanel::drawVideo(const std::vector<VideoTile>& tiles, float height) {
-  ImGui::BeginChild("video", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
+  beginInnerChild("video", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 area = ImGui::GetContentRegionAvail();
   core::TileLayoutOptions options;
@@ -231,7 +241,7 @@ void RoomPanel::drawVideo(const std::vector<VideoTile>& tiles, float height) {
 }
 
 void RoomPanel::drawPeers(const core::AppState& state, std::vector<core::Intent>& out, float height) {
-  ImGui::BeginChild("peers", ImVec2(0, height), true);
+  beginInnerChild("peers", ImVec2(0, height), true);
   ImGui::TextDisabled("ROOM");
   ImGui::SameLine();
   ImGui::TextUnformatted(state.joined.room.c_str());
@@ -273,7 +283,7 @@ void RoomPanel::drawPeers(const core::AppState& state, std::vector<core::Intent>
 
 void RoomPanel::drawEvents(const core::AppState& state) {
   ImGui::TextDisabled("EVENTS");
-  ImGui::BeginChild("events", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
+  beginInnerChild("events", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
   const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(state.events.size()));
@@ -385,7 +395,7 @@ void RoomPanel::drawChat(const core::AppState& state, std::vector<core::Intent>&
     if (smallButton("Back to the room")) conversation_.clear();
   }
   const float input_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
-  ImGui::BeginChild("log", ImVec2(0, -input_h), true);
+  beginInnerChild("log", ImVec2(0, -input_h), true);
   drawLog(state, out);
   ImGui::EndChild();
 
