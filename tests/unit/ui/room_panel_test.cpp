@@ -1,5 +1,6 @@
 // The room screen over canned states: it draws (ImGui asserts abort natively), culls long logs, and turns
 // keys and clicks into the right intents.
+#include <cmath>
 #include <cstdint>
 
 #include "damage.hpp"
@@ -252,6 +253,33 @@ TEST_F(HeadlessUi, DamageIsOnlyWhatChanged) {
   d = damage.update(ImGui::GetDrawData()).bounds();
   EXPECT_EQ(d.x1 - d.x0, 800);
   EXPECT_EQ(d.y1 - d.y0, 600);
+}
+
+// Software WebGL pays for every pixel each layer fills. The panels inside the side and chat columns are the
+// columns' own colour: drawn with a fill of their own, the log, the member list and the events were filled twice.
+TEST_F(HeadlessUi, NoPixelIsFilledTwiceWithThePanelColour) {
+  core::AppState s = room(3, 40);
+  const ImTextureID tex = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(7));
+  std::vector<VideoTile> tiles{{"peer0", tex, 4.0f / 3.0f, false, false, false, false, {}}};
+  for (int i = 0; i < 3; ++i) frameWith(s, tiles);
+  const ImU32 panel = ImGui::GetColorU32(ImGuiCol_ChildBg);
+  double filled = 0;  // the area of the triangles drawn in the panel colour
+  const ImDrawData* data = ImGui::GetDrawData();
+  for (int n = 0; n < data->CmdListsCount; ++n) {
+    const ImDrawList* list = data->CmdLists[n];
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      for (unsigned e = 0; e + 2 < cmd.ElemCount; e += 3) {
+        const ImDrawVert* v[3];
+        for (int k = 0; k < 3; ++k) v[k] = &list->VtxBuffer[list->IdxBuffer[cmd.IdxOffset + e + k] + cmd.VtxOffset];
+        if (v[0]->col != panel || v[1]->col != panel || v[2]->col != panel) continue;
+        filled += std::fabs((v[1]->pos.x - v[0]->pos.x) * (v[2]->pos.y - v[0]->pos.y) -
+                            (v[2]->pos.x - v[0]->pos.x) * (v[1]->pos.y - v[0]->pos.y)) / 2;
+      }
+    }
+  }
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  EXPECT_GT(filled, 0.5 * size.x * size.y) << "the two columns are filled";
+  EXPECT_LT(filled, 1.0 * size.x * size.y) << "and nothing inside them again";
 }
 
 TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
