@@ -34,6 +34,17 @@ async function waitMesh(members, timeout = 15_000) {
   }, members.length - 1, { timeout })));
 }
 
+// ann and bob in a fresh room, joined one after the other, their data channel open.
+async function meshedPair(prefix) {
+  const room = freshRoom(prefix);
+  const ann = await openMember("ann", room);
+  const bob = await openMember("bob", room);
+  await join(ann);
+  await join(bob);
+  await waitMesh([ann, bob]);
+  return { room, ann, bob };
+}
+
 const texts = (state) => state.messages.map((m) => `${m.from}:${m.text}`);
 const stateOf = (m) => m.page.evaluate(() => window.imroom.state());
 
@@ -70,12 +81,7 @@ test("two pages join, connect over a data channel and chat both ways through the
 // a log's scroll to its new line one frame after the line came. That frame is laid out again at once, undrawn:
 // a line that scrolls the log is drawn in one frame, not two.
 test("a chat line that scrolls the log is shown in one drawn frame", async () => {
-  const room = freshRoom("frames");
-  const ann = await openMember("ann", room);
-  const bob = await openMember("bob", room);
-  await join(ann);
-  await join(bob);
-  await waitMesh([ann, bob]);
+  const { ann, bob } = await meshedPair("frames");
   for (let i = 0; i < 25; i++) await ann.page.evaluate((i) => window.imroom.send(`filler ${i}`), i);  // the log is full
   await waitMessage(bob, "ann:filler 24");
   await bob.page.waitForTimeout(500);
@@ -195,12 +201,7 @@ test("four pages in a group chat: every message reaches every member exactly onc
 
 test("a member closes the tab: the others see it leave; it comes back with the same name and chat resumes",
   async () => {
-    const room = freshRoom("rejoin");
-    const ann = await openMember("ann", room);
-    const bob = await openMember("bob", room);
-    await join(ann);
-    await join(bob);
-    await waitMesh([ann, bob]);
+    const { room, ann, bob } = await meshedPair("rejoin");
     const closedAt = Date.now();
     await bob.context.close();
     await ann.page.waitForFunction(() => window.imroom.state().peers.length === 0, null, { timeout: 5_000 });
@@ -413,12 +414,7 @@ test("two ImRoom instances on one page are independent members that chat with ea
 });
 
 test("a link in a chat line opens in a new tab from the line's menu, and only http(s) links do", async () => {
-  const room = freshRoom("link");
-  const ann = await openMember("ann", room);
-  const bob = await openMember("bob", room);
-  await join(ann);
-  await join(bob);
-  await waitMesh([ann, bob]);
+  const { ann, bob } = await meshedPair("link");
   const target = `${env.server.url}?room=${freshRoom("elsewhere")}`;
   await bob.page.evaluate((t) => window.imroom.send(`the agenda: ${t}.`), target);
   await waitMessage(ann, `bob:the agenda: ${target}.`);
