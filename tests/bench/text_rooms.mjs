@@ -28,59 +28,61 @@ const browser = await launchBrowser();
 
 const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
+// What both kinds do in the page, the same: window.__bench counts open channels to the mesh, answers pings, and
+// times round trips. Each adapter then only connects its implementation's events (opened, received) and its
+// send(text, to) and join().
+const installBench = (page, n) => page.evaluate((n) => {
+  const open = new Set();
+  const waiters = new Map();
+  const bench = window.__bench = { meshAt: 0, joinAt: 0, send: null, join: null };
+  bench.opened = (peer) => {
+    open.add(peer);
+    if (open.size === n - 1 && !bench.meshAt) bench.meshAt = Date.now();
+  };
+  bench.received = (text, from) => {
+    if (text.startsWith("ping-")) bench.send("pong-" + text.slice(5), from);
+    const w = waiters.get(text);
+    if (w) { waiters.delete(text); w(); }
+  };
+  bench.start = () => { bench.joinAt = Date.now(); bench.join(); };
+  bench.ping = (to, k) => new Promise((resolve) => {
+    const t0 = performance.now();
+    waiters.set("pong-" + k, () => resolve(performance.now() - t0));
+    bench.send("ping-" + k, to);
+  });
+}, n);
+
 // The guide-style page: `query` "" shows what happens as the guide's does, "&display=0" shows nothing.
 const guidePage = (query) => ({
   url: (room, name) => `${server.url}guide_chat.html?room=${room}&name=${name}${query}`,
   ready: (page) => page.waitForFunction(() => window.ref),
-  install: (page, n) => page.evaluate((n) => {
-    const open = new Set();
-    window.__bench = { meshAt: 0, waiters: new Map() };
+  wire: (page) => page.evaluate(() => {
+    const bench = window.__bench;
+    bench.send = (text, to) => window.ref.send(text, to);
+    bench.join = () => window.ref.join();
     window.ref.on((type, peer, data) => {
-      if (type === "open") {
-        open.add(peer);
-        if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
-      } else if (type === "message") {
-        if (data.text.startsWith("ping-")) window.ref.send("pong-" + data.text.slice(5), peer);
-        const w = window.__bench.waiters.get(data.text);
-        if (w) { window.__bench.waiters.delete(data.text); w(); }
-      }
+      if (type === "open") bench.opened(peer);
+      else if (type === "message") bench.received(data.text, peer);
     });
-    window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.ref.join(); };
-    window.__bench.ping = (to, k) => new Promise((resolve) => {
-      const t0 = performance.now();
-      window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
-      window.ref.send("ping-" + k, to);
-    });
-  }, n),
+  }),
 });
 
-// In-page adapters: the same three operations for both implementations.
+// In-page adapters: the same operations for every implementation.
 const ADAPTERS = {
   imroom: {
     url: (room, name) => `${server.url}?room=${room}&name=${name}`,
     ready: (page) => waitForFrames(page, 1),
-    install: (page, n) => page.evaluate((n) => {
-      const open = new Set();
-      window.__bench = { meshAt: 0, waiters: new Map() };
+    wire: (page) => page.evaluate(() => {
+      const bench = window.__bench;
+      bench.send = (text, to) => window.imroom.send(text, { to });
+      bench.join = () => window.imroom.join();
       window.imroom.on("peer", (d) => {
-        if (d.event === "channel" && d.channel === "open") {
-          open.add(d.username);
-          if (open.size === n - 1 && !window.__bench.meshAt) window.__bench.meshAt = Date.now();
-        }
+        if (d.event === "channel" && d.channel === "open") bench.opened(d.username);
       });
       window.imroom.on("message", (m) => {
-        if (m.own) return;
-        if (m.text.startsWith("ping-")) window.imroom.send("pong-" + m.text.slice(5), { to: m.from });
-        const w = window.__bench.waiters.get(m.text);
-        if (w) { window.__bench.waiters.delete(m.text); w(); }
+        if (!m.own) bench.received(m.text, m.from);
       });
-      window.__bench.join = () => { window.__bench.joinAt = Date.now(); window.imroom.join(); };
-      window.__bench.ping = (to, k) => new Promise((resolve) => {
-        const t0 = performance.now();
-        window.__bench.waiters.set("pong-" + k, () => resolve(performance.now() - t0));
-        window.imroom.send("ping-" + k, { to });
-      });
-    }, n),
+    }),
   },
   reference: guidePage(""),
   bare: guidePage("&display=0"),
@@ -97,14 +99,15 @@ async function runOnce(kind, n) {
     const page = await context.newPage();
     await page.goto(a.url(room, name));
     await a.ready(page);
-    await a.install(page, n);
+    await installBench(page, n);
+    await a.wire(page);
     members.push({ name, context, page });
   }
   await members[0].page.waitForTimeout(1000);  // every page loaded and idle, for both kinds alike
   // imroom: how many frames each page draws while joining (each costs 20-35 ms of CPU here; BENCHMARKS.md)
   const drawn = () => Promise.all(members.map((m) => m.page.evaluate(() => window.imroom ? window.imroom.state().ui.presented : 0)));
   const framesBefore = await drawn();
-  await Promise.all(members.map((m) => m.page.evaluate(() => window.__bench.join())));
+  await Promise.all(members.map((m) => m.page.evaluate(() => window.__bench.start())));
   await Promise.all(members.map((m) => m.page.waitForFunction(() => window.__bench.meshAt > 0, null,
                                                                 { timeout: 30_000, polling: 10 })));
   const times = await Promise.all(members.map((m) => m.page.evaluate(() => [window.__bench.joinAt, window.__bench.meshAt])));
