@@ -1,6 +1,7 @@
 // Everything the UI draws, in one value. Panels read it; they never change it (they push Intents).
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <variant>
@@ -77,6 +78,7 @@ struct AppState {
   bool members_known = false;   // the server's member list arrived since joining (peers is complete)
   ChatLog chat;
   std::deque<LogLine> events;  // the event log (bounded)
+  std::uint64_t events_added = 0;  // lines ever added to it (its size stops growing at the bound)
   std::vector<ErrorInfo> errors;  // recent problems (bounded)
   int pending = 0;  // own chat messages not yet acknowledged by every recipient
   bool camera = false;      // this member's camera is on (sent to the others)

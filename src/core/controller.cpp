@@ -144,6 +144,7 @@ void Controller::emit(const std::string& type, const json& detail) {
 
 void Controller::log(std::string line, StatusKind kind) {
   state_.events.push_back(LogLine{ports_ ? ports_->nowMs() : 0, kind, std::move(line)});
+  ++state_.events_added;
   while (state_.events.size() > kMaxEvents) state_.events.pop_front();
 }
 

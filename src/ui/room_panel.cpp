@@ -281,26 +281,57 @@ void RoomPanel::drawPeers(const core::AppState& state, std::vector<core::Intent>
   ImGui::EndChild();
 }
 
+// Long lines (an error's whole explanation, a long member name) wrap under their own start, as chat lines do:
+// no sideways scrolling to read one. Rows have variable heights, cached by text, and only those on screen are
+// laid out.
 void RoomPanel::drawEvents(const core::AppState& state) {
   ImGui::TextDisabled("EVENTS");
-  beginInnerChild("events", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
-  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
-  ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(state.events.size()));
-  while (clipper.Step()) {
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const core::LogLine& l = state.events[static_cast<std::size_t>(i)];
-      ImGui::TextDisabled("%s", clock(l.ts).c_str());
-      ImGui::SameLine();
-      if (l.kind == core::StatusKind::kError) ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-      ImGui::TextUnformatted(l.text.c_str());
-      if (l.kind == core::StatusKind::kError) ImGui::PopStyleColor();
-    }
+  beginInnerChild("events", ImVec2(0, 0), true);
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float indent = ImGui::CalcTextSize("00:00  ").x;
+  if (width != event_wrap_width_ || event_heights_.size() > state.events.size() * 2 + 64) {
+    event_heights_.clear();
+    event_wrap_width_ = width;
   }
+  auto height = [&](const core::LogLine& l) {
+    auto it = event_heights_.find(l.text);
+    if (it != event_heights_.end()) return it->second;
+    const ImVec2 text = ImGui::CalcTextSize(l.text.c_str(), nullptr, false, std::max(40.0f, width - indent));
+    const float h = std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
+    event_heights_.emplace(l.text, h);
+    return h;
+  };
+  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
+  const float top = ImGui::GetScrollY();
+  const float bottom = top + ImGui::GetWindowHeight();
+  const auto& events = state.events;
+  float y = 0;
+  std::size_t i = 0;
+  for (; i < events.size(); ++i) {
+    const float h = height(events[i]);
+    if (y + h >= top) break;
+    y += h;
+  }
+  if (y > 0) ImGui::Dummy(ImVec2(1, y - ImGui::GetStyle().ItemSpacing.y));
+  for (; i < events.size() && y <= bottom; ++i) {
+    const core::LogLine& l = events[i];
+    y += height(l);
+    const float x0 = ImGui::GetCursorPosX();
+    ImGui::TextDisabled("%s", clock(l.ts).c_str());
+    ImGui::SameLine(x0 + indent);
+    if (l.kind == core::StatusKind::kError) ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(l.text.c_str());
+    ImGui::PopTextWrapPos();
+    if (l.kind == core::StatusKind::kError) ImGui::PopStyleColor();
+  }
+  float rest = 0;
+  for (; i < events.size(); ++i) rest += height(events[i]);
+  if (rest > 0) ImGui::Dummy(ImVec2(1, rest - ImGui::GetStyle().ItemSpacing.y));
   // Follows new lines while at the bottom. Only when there are new ones: a scroll asked for is applied in the
   // next frame, which the app then draws (App::frame), so asking every frame would cost a frame every time.
-  if (at_bottom && state.events.size() != last_events_) ImGui::SetScrollHereY(1.0f);
-  last_events_ = state.events.size();
+  if (at_bottom && state.events_added != last_events_) ImGui::SetScrollHereY(1.0f);
+  last_events_ = state.events_added;
   ImGui::EndChild();
 }
 

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,9 +64,11 @@ class RoomPanel {
   std::string viewing_sent_ = "\x01";  // the conversation last reported with ViewConversation
   bool focus_input_ = true;
   std::size_t last_count_ = 0;   // messages seen last frame (to follow new ones)
-  std::size_t last_events_ = 0;  // event log lines seen last frame
+  std::uint64_t last_events_ = 0;  // event log lines added, as of last frame
   float wrap_width_ = -1;
   std::unordered_map<std::string, float> heights_;  // message key → height at wrap_width_
+  float event_wrap_width_ = -1;
+  std::unordered_map<std::string, float> event_heights_;  // event text → height at event_wrap_width_
   std::string pinned_;                              // the member whose tile is shown large ("" = none)
   std::string menu_text_;                           // the chat line whose menu is open
   std::string copied_note_;

@@ -37,6 +37,7 @@ inline core::AppState room(int peers, int lines) {
     s.chat.add(m);
   }
   for (int i = 0; i < 200; ++i) s.events.push_back({1.7e12, core::StatusKind::kInfo, "event " + std::to_string(i)});
+  s.events_added = s.events.size();
   return s;
 }
 

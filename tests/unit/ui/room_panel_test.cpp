@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include <imgui_internal.h>
+
 #include "damage.hpp"
 #include "headless.hpp"
 
@@ -280,6 +282,61 @@ TEST_F(HeadlessUi, NoPixelIsFilledTwiceWithThePanelColour) {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   EXPECT_GT(filled, 0.5 * size.x * size.y) << "the two columns are filled";
   EXPECT_LT(filled, 1.0 * size.x * size.y) << "and nothing inside them again";
+}
+
+// The event log's child window (ImGui names a child "<parent>/<name>_<id>").
+ImGuiWindow* eventsWindow() {
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if (w->Active && std::string_view(w->Name).find("/events_") != std::string_view::npos) return w;
+  return nullptr;
+}
+
+std::string words(int n) {
+  std::string out = "ICE failed with";
+  for (int i = 0; i < n; ++i) out += " word" + std::to_string(i);
+  return out;
+}
+
+TEST_F(HeadlessUi, LongEventLinesWrapInsteadOfScrollingSideways) {
+  core::AppState s = room(2, 5);
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  ImGuiWindow* w = eventsWindow();
+  ASSERT_NE(w, nullptr);
+  const float short_height = w->ContentSize.y;
+  s.events.push_back({1.7e12, core::StatusKind::kError, words(80)});
+  ++s.events_added;
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  w = eventsWindow();
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->ScrollMax.x, 0.0f) << "no sideways scrolling";
+  EXPECT_LE(w->ContentSize.x, w->InnerRect.GetWidth() + 1.0f) << "nothing reaches past the right edge";
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  EXPECT_GE(w->ContentSize.y - short_height, 3 * line) << "the long line takes several lines";
+  EXPECT_FLOAT_EQ(w->Scroll.y, w->ScrollMax.y) << "and the log followed it to the bottom";
+}
+
+// The log keeps its last 500 lines: once full its size no longer changes, and a new line (here one that wraps,
+// for a short one gone from the top) must still be followed.
+TEST_F(HeadlessUi, AFullEventLogStillFollowsNewLines) {
+  core::AppState s = room(2, 5);
+  s.events.clear();
+  for (int i = 0; i < 500; ++i) s.events.push_back({1.7e12, core::StatusKind::kInfo, "event " + std::to_string(i)});
+  s.events_added = 500;
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  ImGuiWindow* w = eventsWindow();
+  ASSERT_NE(w, nullptr);
+  ASSERT_GT(w->ScrollMax.y, 0.0f);
+  ASSERT_FLOAT_EQ(w->Scroll.y, w->ScrollMax.y);
+  for (int k = 0; k < 3; ++k) {
+    s.events.pop_front();
+    s.events.push_back({1.7e12, core::StatusKind::kInfo, words(60 + k)});
+    ++s.events_added;
+    for (int i = 0; i < 3; ++i) frameWith(s);
+  }
+  w = eventsWindow();
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(s.events.size(), 500u);
+  EXPECT_FLOAT_EQ(w->Scroll.y, w->ScrollMax.y) << "the newest line is in view";
 }
 
 TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
