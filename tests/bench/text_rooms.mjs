@@ -15,6 +15,8 @@ import { startServer, launchBrowser, waitForFrames, ROOT, WEB_ROOT } from "../e2
 const ROUNDS = Number(process.argv[2] || 3);
 const PINGS = Number(process.argv[3] || 30);
 const SIZES = (process.env.IMROOM_BENCH_SIZES || "2,4,8").split(",").map(Number);  // e.g. IMROOM_BENCH_SIZES=8
+// IMROOM_BENCH_KINDS=imroom,reference: a quicker A/B (the table needs imroom and reference; "bare" is optional).
+const KINDS = (process.env.IMROOM_BENCH_KINDS || "imroom,reference,bare").split(",");
 const SETTLE_MS = Number(process.env.IMROOM_BENCH_SETTLE_MS ?? 1000);
 // IMROOM_BENCH_VIEWPORT=160x120 shrinks every page: a diagnostic of how much drawing costs on this machine.
 const [VW, VH] = (process.env.IMROOM_BENCH_VIEWPORT || "800x600").split("x").map(Number);
@@ -132,7 +134,7 @@ for (const n of SIZES) {
   results[n] = {};
   for (const kind of Object.keys(ADAPTERS)) results[n][kind] = { join: [], rtts: [], frames: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    for (const kind of Object.keys(ADAPTERS)) {  // alternating, so drift hits all alike
+    for (const kind of KINDS) {  // alternating, so drift hits all alike
       const { join, rtts, frames } = await runOnce(kind, n);
       results[n][kind].join.push(join);
       results[n][kind].rtts.push(...rtts);
@@ -157,7 +159,7 @@ for (const n of SIZES) {
     ["round trip p99 ms", (k) => q(k.rtts, 0.99)],
   ];
   for (const [label, f] of rows) {
-    const [a, b, c] = [f(im), f(ref), f(bare)];
+    const [a, b, c] = [f(im), f(ref), bare.join.length ? f(bare) : NaN];
     console.log(`${String(n).padStart(7)}  ${label.padEnd(18)} ${fmt(a)}  ${fmt(b)}   ${(a / b).toFixed(2)}×  ${fmt(c)}   ${(a / c).toFixed(2)}×`);
   }
   console.log(`${String(n).padStart(7)}  ${"frames/page in join".padEnd(18)} ${fmt(q(im.frames, 0.5))}  ${"(none)".padStart(8)}   ` +
