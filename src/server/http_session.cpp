@@ -149,7 +149,7 @@ void HttpSession<Stream>::upgrade(const HttpRequest& request) {
         ->run(*check.claims, accept, leftover);
   } else {
     std::make_shared<WebSocketSession<net::ip::tcp::socket>>(stream_.release_socket(), context_->signaling,
-                                                             context_->config, remote_)
+                                                             context_->config, remote_, context_->poller.get())
         ->run(*check.claims, accept, leftover);
   }
 }

@@ -16,7 +16,12 @@ namespace net = boost::asio;
 Server::Server(ServerConfig config)
     : context_(std::make_shared<ServerContext>(std::move(config))) {}
 
-Server::~Server() = default;
+// The context outlives the I/O context (sessions still in it refer to the context as it is destroyed). The
+// poller's own Asio descriptor, and the sessions it holds (each with a socket object of the I/O context), must
+// go before it.
+Server::~Server() {
+  if (context_->poller) context_->poller->shutdown();
+}
 
 std::string Server::start() {
   boost::system::error_code ec;
@@ -45,6 +50,8 @@ std::string Server::start() {
     context_->upstream = std::make_unique<UpstreamClient>(ioc_, *url, context_->proxy->authorization(),
                                                           context_->config.upstream_timeout);
   }
+  context_->poller = std::make_unique<EdgePoller>(ioc_);
+  if (!context_->poller->ok()) return "cannot create an epoll set for the signaling sockets";
   listener_ = std::make_shared<Listener>(ioc_, context_);
   std::string error = listener_->open({address, context_->config.port});
   if (!error.empty()) return error;

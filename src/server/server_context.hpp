@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "config.hpp"
+#include "edge_poller.hpp"
 #include "proxy_api.hpp"
 #include "upstream_client.hpp"
 #include "router.hpp"
@@ -25,6 +26,7 @@ struct ServerContext {
   std::unique_ptr<boost::asio::ssl::context> tls;  // set when the server speaks https/wss
   std::optional<ProxyApi> proxy;            // proxy mode only
   std::unique_ptr<UpstreamClient> upstream;  // made by Server::start (needs the I/O context)
+  std::unique_ptr<EdgePoller> poller;        // readiness of the plain signaling sockets; made by Server::start
   std::uint64_t http_requests = 0;
   std::uint64_t upstream_errors = 0;
   std::uint64_t ws_refused = 0;  // upgrades refused (token, origin, per-address limit)

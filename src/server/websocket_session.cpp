@@ -1,9 +1,10 @@
 #include "websocket_session.hpp"
 
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <sys/uio.h>
 
 #include <array>
@@ -35,33 +36,23 @@ char* sharedReadBuffer() {
   return buffer.get();
 }
 
-// The allocator for the wait that every idle socket keeps pending. Without one, Asio recycles the memory of
-// an earlier, larger operation (the HTTP read, ~600 bytes) for it; with one, the wait costs its own ~130.
-template <class T>
-struct ExactAllocator {
-  using value_type = T;
-  ExactAllocator() = default;
-  template <class U>
-  ExactAllocator(const ExactAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
-  template <class U>
-  bool operator==(const ExactAllocator<U>&) const noexcept { return true; }
-  template <class U>
-  bool operator!=(const ExactAllocator<U>&) const noexcept { return false; }
-};
-
 }  // namespace
 
 template <class Stream>
 WebSocketSession<Stream>::WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config,
-                                           std::string address)
-    : stream_(std::move(stream)), service_(service), config_(config), address_(std::move(address)),
+                                           std::string address, EdgePoller* poller)
+    : stream_(std::move(stream)), poller_(poller), service_(service), config_(config), address_(std::move(address)),
       reader_(config.max_frame_bytes) {}
 
 template <class Stream>
 WebSocketSession<Stream>::~WebSocketSession() {
   finish();
+  if constexpr (!kTls) {
+    if (fd_ >= 0) {
+      if (poller_) poller_->remove(poll_key_, fd_);
+      ::close(fd_);
+    }
+  }
   if (std::exchange(counted_, false)) service_.release(address_);
 }
 
@@ -81,7 +72,15 @@ void WebSocketSession<Stream>::run(const TokenClaims& claims, const std::string&
   if constexpr (kTls) {
     beast::get_lowest_layer(stream_).expires_never();  // keep-alive is tick()'s job now
   } else {
-    stream_.non_blocking(true, ec);  // reads happen when the socket says it has bytes
+    // Out of Asio's hands: non-blocking reads and writes on the descriptor, readiness from the poller.
+    stream_.non_blocking(true, ec);
+    if (!ec) fd_ = stream_.release(ec);
+    if (!ec && poller_) poll_key_ = poller_->add(fd_, this->shared_from_this());
+    if (ec || poll_key_ == 0) {
+      logLine(LogLevel::kWarn, address_ + " ws: cannot watch the socket" + (ec ? ": " + ec.message() : "") + ": closed");
+      shut();
+      return;
+    }
   }
   out_ = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
          accept_key + "\r\nServer: imroom/" + kVersion + "\r\n\r\n";
@@ -128,16 +127,18 @@ void WebSocketSession<Stream>::readNow() {
   } else {
     char* buffer = sharedReadBuffer();
     for (int i = 0; i < kReadsPerTurn; ++i) {
-      boost::system::error_code ec;
-      std::size_t n = stream_.read_some(net::buffer(buffer, kReadChunk), ec);
-      if (ec == net::error::would_block || ec == net::error::try_again) return waitRead();
-      if (ec) return shut();  // eof or reset: the client is gone
+      const ssize_t n = ::recv(fd_, buffer, kReadChunk, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // drained: the poller says when there is more
+      if (n <= 0) return shut();  // eof or reset: the client is gone
       heard_ = true;
       service_.cork();  // the frames of this read, relayed, leave in one write per recipient
-      onBytes(buffer, n);
+      onBytes(buffer, static_cast<std::size_t>(n));
       service_.uncork();
       if (shut_) return;
-      if (n < kReadChunk) return waitRead();  // drained: the next bytes wake the wait
+      // A short read took all there was, and the next bytes bring a new edge. Not so for a hang-up reported
+      // with the bytes: nothing more will come to say it, so the end is read now.
+      if (static_cast<std::size_t>(n) < kReadChunk && !hung_up_) return;
     }
     // Still more: let other sockets run first.
     net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->readNow(); });
@@ -145,14 +146,12 @@ void WebSocketSession<Stream>::readNow() {
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::waitRead() {
+void WebSocketSession<Stream>::onReady(std::uint32_t events) {
   if constexpr (!kTls) {
-    stream_.async_wait(tcp::socket::wait_read,
-                       net::bind_allocator(ExactAllocator<void>(),
-                                           [self = this->shared_from_this()](boost::system::error_code ec) {
-                                             if (ec) return self->shut();
-                                             self->readNow();
-                                           }));
+    if (shut_) return;
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) hung_up_ = true;
+    if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) && writing_) continueWrite();
+    if (!shut_ && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) readNow();
   }
 }
 
@@ -298,7 +297,7 @@ void WebSocketSession<Stream>::doWrite() {
       msghdr msg{};
       msg.msg_iov = iov.data();
       msg.msg_iovlen = count;
-      ssize_t n = ::sendmsg(stream_.native_handle(), &msg, MSG_NOSIGNAL);
+      ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
         // Reset or broken pipe. Not shut() here: this may run inside a hub call (a broadcast), which must not
         // see a member leave under it.
@@ -347,8 +346,11 @@ void WebSocketSession<Stream>::doWrite() {
     }
     if (!out_.empty()) {
       writing_ = true;
-      net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](boost::system::error_code ec,
-                                                                                    std::size_t) { self->onWrite(ec); });
+      if constexpr (kTls) {
+        net::async_write(stream_, net::buffer(out_), [self = this->shared_from_this()](boost::system::error_code ec,
+                                                                                      std::size_t) { self->onWrite(ec); });
+      }
+      // Plain: the socket is full; the poller's EPOLLOUT brings continueWrite.
       return;
     }
     if (close_sent_ && queueEmpty()) {
@@ -373,13 +375,27 @@ void WebSocketSession<Stream>::onWrite(boost::system::error_code ec) {
   doWrite();
 }
 
+template <class Stream>
+void WebSocketSession<Stream>::continueWrite() {
+  if constexpr (!kTls) {
+    while (!out_.empty()) {
+      const ssize_t n = ::send(fd_, out_.data(), out_.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // still full: the next EPOLLOUT
+      if (n <= 0) return onWrite(boost::system::error_code(errno ? errno : EPIPE, boost::system::system_category()));
+      out_.erase(0, static_cast<std::size_t>(n));
+      queued_bytes_ -= static_cast<std::size_t>(n);
+    }
+    onWrite({});
+  }
+}
+
 // Both close frames have been exchanged. Plain: FIN now, the read loop drains until the client's FIN. TLS: the
 // client ends TLS (close_notify), which the read loop answers before closing.
 template <class Stream>
 void WebSocketSession<Stream>::halfClose() {
   if constexpr (!kTls) {
-    boost::system::error_code ignored;
-    socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
   }
   // TLS: the client ends TLS with close_notify, which the read loop answers; one that never does is cut by tick()
   // after the close grace period (closing without close_notify makes TLS clients report a truncated stream).
@@ -416,8 +432,14 @@ template <class Stream>
 void WebSocketSession<Stream>::shut() {
   if (shut_) return;
   shut_ = true;
-  boost::system::error_code ignored;
-  socket().close(ignored);  // pending reads and writes end with operation_aborted
+  if constexpr (kTls) {
+    boost::system::error_code ignored;
+    socket().close(ignored);  // pending reads and writes end with operation_aborted
+  } else if (fd_ >= 0) {
+    if (poller_) poller_->remove(poll_key_, fd_);
+    ::close(fd_);
+    fd_ = -1;
+  }
   finish();
   if (std::exchange(counted_, false)) service_.release(address_);
 }

@@ -6,7 +6,8 @@
 // dropped. Never throws.
 //
 // Frames are read and written by ws_protocol (RFC 6455), not Beast's websocket::stream: an idle socket here
-// holds its socket, a few flags and nothing else (see ws_protocol.hpp).
+// holds its socket, a few flags and nothing else (see ws_protocol.hpp) — no pending operation either: a plain
+// socket's readiness comes from the EdgePoller, which holds the session until it is shut.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "edge_poller.hpp"
 #include "hub.hpp"
 #include "token.hpp"
 #include "ws_protocol.hpp"
@@ -39,12 +41,17 @@ class WebSocketPeer {
 };
 
 // Stream: a plain tcp::socket (ws) or beast::ssl_stream<beast::tcp_stream> (wss); both instantiated in the .cpp.
+// Plain sockets (ws) take their readiness from the EdgePoller and do their own non-blocking reads and writes;
+// TLS (wss) goes through Asio.
 template <class Stream>
 class WebSocketSession : public WebSocketPeer,
                          public ws::FrameSink,
+                         public EdgePoller::Watcher,
                          public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config, std::string address);
+  // `poller`: for plain sockets (required there), unused with TLS.
+  WebSocketSession(Stream&& stream, SignalingService& service, const ServerConfig& config, std::string address,
+                   EdgePoller* poller = nullptr);
   ~WebSocketSession() override;
 
   // Sends the 101 answer (accept key already computed), joins the hub as `claims` say and starts reading;
@@ -64,6 +71,9 @@ class WebSocketSession : public WebSocketPeer,
   void onClose(std::uint16_t code, std::string_view reason) override;
   void onError(std::uint16_t code, std::string_view reason) override;
 
+  // EdgePoller::Watcher (plain sockets)
+  void onReady(std::uint32_t events) override;
+
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, boost::asio::ip::tcp::socket>;
   struct Outgoing {
@@ -71,21 +81,24 @@ class WebSocketSession : public WebSocketPeer,
     ws::Opcode op;
   };
 
-  boost::asio::ip::tcp::socket& socket();
-  void readNow();   // reads what the socket has, then waits for more
-  void waitRead();
+  boost::asio::ip::tcp::socket& socket();  // TLS: the socket under the stream
+  void readNow();   // reads what the socket has (TLS: then waits for more)
   void onBytes(char* data, std::size_t size);
   void queueControl(ws::Opcode op, std::string payload);
   void beginClose(std::uint16_t code, std::string_view reason);
   void schedule();  // writes now, or when the service uncorks
   void doWrite();
   void onWrite(boost::system::error_code ec);
+  void continueWrite();  // plain: the socket has room again for the rest of out_
   void halfClose();
   bool queueEmpty() const { return queue_head_ == queue_.size(); }
   void shut();     // closes the socket now
   void finish();   // leaves the hub (once)
 
-  Stream stream_;
+  Stream stream_;       // plain: released to fd_ once the session runs
+  int fd_ = -1;         // plain: the socket, non-blocking, watched by poller_
+  EdgePoller* poller_;
+  std::uint64_t poll_key_ = 0;
   SignalingService& service_;
   const ServerConfig& config_;
   std::string user_;     // for the log
@@ -110,6 +123,7 @@ class WebSocketSession : public WebSocketPeer,
   bool peer_closed_ = false;   // the client's close frame arrived (or it broke the protocol)
   bool shut_ = false;          // the socket is closed
   bool broken_ = false;        // a write failed: the socket is about to be closed
+  bool hung_up_ = false;       // plain: the client's FIN (or an error) was reported: read to the end
   bool counted_ = false;       // counts against its address (SignalingService::release)
 };
 

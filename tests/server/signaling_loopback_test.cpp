@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/write.hpp>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <thread>
 
@@ -300,6 +302,32 @@ TEST_F(Signaling, FramesInOneWriteArriveInOrderExactlyOnce) {
   }
   auto pong = got.find("\x8a\x0d" "are you there");
   EXPECT_NE(pong, std::string::npos) << "no pong";
+}
+
+// A page that sends its last message and closes at once: the bytes and the hang-up reach the server together.
+// The message is relayed, and the room hears that the sender left (not only after the idle timeout).
+TEST_F(Signaling, ALastMessageAndAHangUpTogetherAreBothHeard) {
+  auto cat = join("a", "cat");
+  net::io_context ioc;
+  tcp::socket eve(ioc);
+  eve.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  net::write(eve, net::buffer("GET /v2/" + token("a", "eve") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                              "Sec-WebSocket-Version: 13\r\n\r\n"));
+  std::string got;
+  char buf[8192];
+  while (got.find("\"peers\"") == std::string::npos) got.append(buf, eve.read_some(net::buffer(buf)));
+  ASSERT_TRUE(cat->recvOp("peer_connected"));
+  // Corked, the frame waits in the socket and leaves with the FIN, in one segment: the server hears both at once.
+  int one = 1;
+  ::setsockopt(eve.native_handle(), IPPROTO_TCP, TCP_CORK, &one, sizeof one);
+  net::write(eve, net::buffer(testing::clientFrame(0x1, messageTo("cat", "\"bye\""))));
+  ::shutdown(eve.native_handle(), SHUT_WR);
+  auto m = cat->recvOp("message", 5);
+  ASSERT_TRUE(m) << "the last message was lost";
+  EXPECT_EQ((*m)["p"], "bye");
+  cat->setTimeout(3000);  // the idle timeout is 60 s: only the hang-up itself can tell the room this soon
+  EXPECT_TRUE(cat->recvOp("peer_removed", 5)) << "the hang-up was not noticed";
 }
 
 TEST_F(Signaling, OriginsAreChecked) {
