@@ -63,6 +63,19 @@ class Signaling : public ::testing::Test {
     return c;
   }
 
+  // A raw socket joined as `user` to `room` (upgrade answered, "peers" read), for tests that write frames
+  // byte by byte; returns what it read so far.
+  std::string rawJoin(tcp::socket& s, const std::string& room, const std::string& user) {
+    s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(s, net::buffer("GET /v2/" + token(room, user) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                              "Sec-WebSocket-Version: 13\r\n\r\n"));
+    std::string got;
+    char buf[8192];
+    while (got.find("\"peers\"") == std::string::npos) got.append(buf, s.read_some(net::buffer(buf)));
+    return got;
+  }
+
   // A healthy pair in room "calm": bob sends to cat and cat receives it, stamped.
   void expectCalmRoomWorks(WsClient& bob, WsClient& cat, int n) {
     std::string text = "\"hello " + std::to_string(n) + "\"";
@@ -262,19 +275,12 @@ TEST_F(Signaling, FramesInOneWriteArriveInOrderExactlyOnce) {
   cat->recvOp("peer_connected");
   net::io_context ioc;
   tcp::socket eve(ioc);
-  eve.connect({net::ip::make_address("127.0.0.1"), server_->port()});
-  net::write(eve, net::buffer("GET /v2/" + token("a", "eve") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                              "Sec-WebSocket-Version: 13\r\n\r\n"));
+  std::string got = rawJoin(eve, "a", "eve");  // the 101 and "peers" before writing, as a client must
   std::string batch;
   for (int i = 0; i < kFrames; ++i) {
     if (i == kFrames / 2) batch += testing::clientFrame(0x9, "are you there");
     batch += testing::clientFrame(0x1, messageTo(i % 3 == 0 ? "" : "cat", std::to_string(i)));
   }
-  // Wait for the 101 and "peers" before writing, as a client must.
-  std::string got;
-  char buf[8192];
-  while (got.find("\"peers\"") == std::string::npos) got.append(buf, eve.read_some(net::buffer(buf)));
   net::write(eve, net::buffer(batch));
   for (int i = 0; i < kFrames; ++i) {
     auto m = cat->recvOp("message", 5);
@@ -295,6 +301,7 @@ TEST_F(Signaling, FramesInOneWriteArriveInOrderExactlyOnce) {
   got.clear();
   timeval limit{2, 0};
   ::setsockopt(eve.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  char buf[8192];
   while (got.find("are you there") == std::string::npos) {
     ssize_t n = ::recv(eve.native_handle(), buf, sizeof buf, 0);
     if (n <= 0) break;
@@ -310,13 +317,7 @@ TEST_F(Signaling, ALastMessageAndAHangUpTogetherAreBothHeard) {
   auto cat = join("a", "cat");
   net::io_context ioc;
   tcp::socket eve(ioc);
-  eve.connect({net::ip::make_address("127.0.0.1"), server_->port()});
-  net::write(eve, net::buffer("GET /v2/" + token("a", "eve") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                              "Sec-WebSocket-Version: 13\r\n\r\n"));
-  std::string got;
-  char buf[8192];
-  while (got.find("\"peers\"") == std::string::npos) got.append(buf, eve.read_some(net::buffer(buf)));
+  rawJoin(eve, "a", "eve");
   ASSERT_TRUE(cat->recvOp("peer_connected"));
   // Corked, the frame waits in the socket and leaves with the FIN, in one segment: the server hears both at once.
   int one = 1;
