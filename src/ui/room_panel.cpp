@@ -281,6 +281,30 @@ void RoomPanel::drawPeers(const core::AppState& state, std::vector<core::Intent>
   ImGui::EndChild();
 }
 
+// Variable-height rows in a scrolling child, culled by hand: only the rows on screen are laid out (`draw`), the
+// others stand as empty space of their heights.
+template <class Height, class Draw>
+void culledRows(std::size_t count, Height height, Draw draw) {
+  const float top = ImGui::GetScrollY();
+  const float bottom = top + ImGui::GetWindowHeight();
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  float y = 0;
+  std::size_t i = 0;
+  for (; i < count; ++i) {
+    const float h = height(i);
+    if (y + h >= top) break;
+    y += h;
+  }
+  if (y > 0) ImGui::Dummy(ImVec2(1, y - spacing));
+  for (; i < count && y <= bottom; ++i) {
+    y += height(i);
+    draw(i);
+  }
+  float rest = 0;
+  for (; i < count; ++i) rest += height(i);
+  if (rest > 0) ImGui::Dummy(ImVec2(1, rest - spacing));
+}
+
 // Long lines (an error's whole explanation, a long member name) wrap under their own start, as chat lines do:
 // no sideways scrolling to read one. Rows have variable heights, cached by text, and only those on screen are
 // laid out.
@@ -289,33 +313,17 @@ void RoomPanel::drawEvents(const core::AppState& state) {
   beginInnerChild("events", ImVec2(0, 0), true);
   const float width = ImGui::GetContentRegionAvail().x;
   const float indent = ImGui::CalcTextSize("00:00  ").x;
-  if (width != event_wrap_width_ || event_heights_.size() > state.events.size() * 2 + 64) {
-    event_heights_.clear();
-    event_wrap_width_ = width;
-  }
-  auto height = [&](const core::LogLine& l) {
-    auto it = event_heights_.find(l.text);
-    if (it != event_heights_.end()) return it->second;
-    const ImVec2 text = ImGui::CalcTextSize(l.text.c_str(), nullptr, false, std::max(40.0f, width - indent));
-    const float h = std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
-    event_heights_.emplace(l.text, h);
-    return h;
+  const auto& events = state.events;
+  event_heights_.begin(width, events.size());
+  auto height = [&](std::size_t i) {
+    return event_heights_.get(events[i].text, [&] {
+      const ImVec2 text = ImGui::CalcTextSize(events[i].text.c_str(), nullptr, false, std::max(40.0f, width - indent));
+      return std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
+    });
   };
   const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
-  const float top = ImGui::GetScrollY();
-  const float bottom = top + ImGui::GetWindowHeight();
-  const auto& events = state.events;
-  float y = 0;
-  std::size_t i = 0;
-  for (; i < events.size(); ++i) {
-    const float h = height(events[i]);
-    if (y + h >= top) break;
-    y += h;
-  }
-  if (y > 0) ImGui::Dummy(ImVec2(1, y - ImGui::GetStyle().ItemSpacing.y));
-  for (; i < events.size() && y <= bottom; ++i) {
+  culledRows(events.size(), height, [&](std::size_t i) {
     const core::LogLine& l = events[i];
-    y += height(l);
     const float x0 = ImGui::GetCursorPosX();
     ImGui::TextDisabled("%s", clock(l.ts).c_str());
     ImGui::SameLine(x0 + indent);
@@ -324,10 +332,7 @@ void RoomPanel::drawEvents(const core::AppState& state) {
     ImGui::TextUnformatted(l.text.c_str());
     ImGui::PopTextWrapPos();
     if (l.kind == core::StatusKind::kError) ImGui::PopStyleColor();
-  }
-  float rest = 0;
-  for (; i < events.size(); ++i) rest += height(events[i]);
-  if (rest > 0) ImGui::Dummy(ImVec2(1, rest - ImGui::GetStyle().ItemSpacing.y));
+  });
   // Follows new lines while at the bottom. Only when there are new ones: a scroll asked for is applied in the
   // next frame, which the app then draws (App::frame), so asking every frame would cost a frame every time.
   if (at_bottom && state.events_added != last_events_) ImGui::SetScrollHereY(1.0f);
@@ -336,16 +341,13 @@ void RoomPanel::drawEvents(const core::AppState& state) {
 }
 
 float RoomPanel::lineHeight(const core::ChatMessage& m, float width) {
-  std::string key = keyOf(m);
-  auto it = heights_.find(key);
-  if (it != heights_.end()) return it->second;
-  const float indent = ImGui::CalcTextSize("00:00  ").x;
-  ImVec2 name = ImGui::CalcTextSize((m.from + ":  ").c_str());
-  const std::string shown = withClusters(m.text);
-  ImVec2 text = ImGui::CalcTextSize(shown.c_str(), nullptr, false, std::max(40.0f, width - indent - name.x));
-  float h = std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
-  heights_.emplace(std::move(key), h);
-  return h;
+  return heights_.get(keyOf(m), [&] {
+    const float indent = ImGui::CalcTextSize("00:00  ").x;
+    ImVec2 name = ImGui::CalcTextSize((m.from + ":  ").c_str());
+    const std::string shown = withClusters(m.text);
+    ImVec2 text = ImGui::CalcTextSize(shown.c_str(), nullptr, false, std::max(40.0f, width - indent - name.x));
+    return std::max(ImGui::GetTextLineHeight(), text.y) + ImGui::GetStyle().ItemSpacing.y;
+  });
 }
 
 void RoomPanel::drawLog(const core::AppState& state, std::vector<core::Intent>& out) {
@@ -356,30 +358,15 @@ void RoomPanel::drawLog(const core::AppState& state, std::vector<core::Intent>& 
     if (core::ChatLog::conversationOf(m) == conversation_) rows.push_back(&m);
 
   const float width = ImGui::GetContentRegionAvail().x;
-  if (width != wrap_width_ || heights_.size() > all.size() * 2 + 64) {
-    heights_.clear();
-    wrap_width_ = width;
-  }
+  heights_.begin(width, all.size());
   const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 2.0f;
   if (rows.empty()) {
     ImGui::TextDisabled(conversation_.empty() ? "No messages yet. Say hello!"
                                               : "No private messages with this member yet.");
   }
-  // Variable-height rows, culled by hand: only the lines on screen are laid out.
-  const float top = ImGui::GetScrollY();
-  const float bottom = top + ImGui::GetWindowHeight();
-  float y = 0;
-  std::size_t i = 0;
-  for (; i < rows.size(); ++i) {
-    float h = lineHeight(*rows[i], width);
-    if (y + h >= top) break;
-    y += h;
-  }
-  if (y > 0) ImGui::Dummy(ImVec2(1, y - ImGui::GetStyle().ItemSpacing.y));
   const float indent = ImGui::CalcTextSize("00:00  ").x;
-  for (; i < rows.size() && y <= bottom; ++i) {
+  culledRows(rows.size(), [&](std::size_t i) { return lineHeight(*rows[i], width); }, [&](std::size_t i) {
     const core::ChatMessage& m = *rows[i];
-    y += lineHeight(m, width);
     const float x0 = ImGui::GetCursorPosX();
     const ImVec2 row_top = ImGui::GetCursorScreenPos();
     ImGui::TextDisabled("%s", clock(m.ts).c_str());
@@ -401,7 +388,7 @@ void RoomPanel::drawLog(const core::AppState& state, std::vector<core::Intent>& 
       menu_text_ = m.text;
       ImGui::OpenPopup("chat line");
     }
-  }
+  });
   if (ImGui::BeginPopup("chat line")) {
     if (ImGui::MenuItem("Copy message")) ImGui::SetClipboardText(menu_text_.c_str());
     const std::string link = firstLink(menu_text_);
@@ -409,9 +396,6 @@ void RoomPanel::drawLog(const core::AppState& state, std::vector<core::Intent>& 
     if (!link.empty() && ImGui::MenuItem("Copy link")) ImGui::SetClipboardText(link.c_str());
     ImGui::EndPopup();
   }
-  float rest = 0;
-  for (; i < rows.size(); ++i) rest += lineHeight(*rows[i], width);
-  if (rest > 0) ImGui::Dummy(ImVec2(1, rest - ImGui::GetStyle().ItemSpacing.y));
   // Sticky scrolling: follow new lines while at the bottom; stay put while reading older ones.
   if (all.size() != last_count_ && (at_bottom || (!all.empty() && all.back().own))) ImGui::SetScrollHereY(1.0f);
   last_count_ = all.size();

@@ -41,6 +41,30 @@ SwitchWords microphoneSwitch(const core::AppState& state);
 // The first http(s) link in a chat line, without the punctuation that ends a sentence ("" if none).
 std::string firstLink(std::string_view text);
 
+// Heights of wrapped rows at one width, by key; forgotten when the width changes, or once most of the rows they
+// were for are gone.
+class RowHeights {
+ public:
+  void begin(float width, std::size_t rows) {
+    if (width != width_ || heights_.size() > rows * 2 + 64) {
+      heights_.clear();
+      width_ = width;
+    }
+  }
+  template <class Measure>
+  float get(const std::string& key, Measure measure) {
+    auto it = heights_.find(key);
+    if (it != heights_.end()) return it->second;
+    const float h = measure();
+    heights_.emplace(key, h);
+    return h;
+  }
+
+ private:
+  float width_ = -1;
+  std::unordered_map<std::string, float> heights_;
+};
+
 class RoomPanel {
  public:
   void draw(const core::AppState& state, const std::vector<VideoTile>& tiles, std::vector<core::Intent>& out);
@@ -65,10 +89,8 @@ class RoomPanel {
   bool focus_input_ = true;
   std::size_t last_count_ = 0;   // messages seen last frame (to follow new ones)
   std::uint64_t last_events_ = 0;  // event log lines added, as of last frame
-  float wrap_width_ = -1;
-  std::unordered_map<std::string, float> heights_;  // message key → height at wrap_width_
-  float event_wrap_width_ = -1;
-  std::unordered_map<std::string, float> event_heights_;  // event text → height at event_wrap_width_
+  RowHeights heights_;        // chat lines, by message key
+  RowHeights event_heights_;  // event lines, by text
   std::string pinned_;                              // the member whose tile is shown large ("" = none)
   std::string menu_text_;                           // the chat line whose menu is open
   std::string copied_note_;

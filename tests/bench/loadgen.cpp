@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -25,7 +24,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
