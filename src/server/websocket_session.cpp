@@ -8,6 +8,7 @@
 #include <sys/uio.h>
 
 #include <array>
+#include <cstring>
 #include <cerrno>
 #include <utility>
 
@@ -26,6 +27,7 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;    // one read: many frames at once under load
 constexpr int kReadsPerTurn = 4;                  // then other sockets get their turn
 constexpr std::size_t kWriteBatch = 64 * 1024;   // frames gathered into one write
+constexpr std::size_t kContiguousSend = 4096;     // writes up to this size are copied into one send()
 constexpr std::size_t kTlsChunk = 16 * 1024;     // one TLS record
 constexpr auto kCloseGrace = std::chrono::seconds(5);  // a closing socket that stays open this long is cut
 
@@ -294,10 +296,24 @@ void WebSocketSession<Stream>::doWrite() {
     if (total == 0) return;
     std::size_t written = 0;
     if constexpr (!kTls) {
-      msghdr msg{};
-      msg.msg_iov = iov.data();
-      msg.msg_iovlen = count;
-      ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+      // A small write (a relayed frame is ~0.2-2 KiB) is copied into one buffer and goes out with send():
+      // sendmsg() copies and checks the message header and the iovec array from user memory, which cost ~5 % of
+      // the server's time at one frame per write; a copy of a few hundred bytes costs far less.
+      ssize_t n;
+      if (total <= kContiguousSend) {
+        std::array<char, kContiguousSend> flat;
+        std::size_t at = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+          std::memcpy(flat.data() + at, iov[i].iov_base, iov[i].iov_len);
+          at += iov[i].iov_len;
+        }
+        n = ::send(fd_, flat.data(), total, MSG_NOSIGNAL);
+      } else {
+        msghdr msg{};
+        msg.msg_iov = iov.data();
+        msg.msg_iovlen = count;
+        n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+      }
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
         // Reset or broken pipe. Not shut() here: this may run inside a hub call (a broadcast), which must not
         // see a member leave under it.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace imroom::core {
 namespace {
 
@@ -35,6 +37,44 @@ b"})"}) {
   }
   std::string deep = R"({"t":"u","m":{"o":"message"},"p":)" + std::string(100, '[') + std::string(100, ']') + "}";
   EXPECT_FALSE(scanFrame(deep));
+}
+
+// Strings are scanned eight bytes at a time: a quote, an escape, a control byte or a non-ASCII byte must be
+// seen wherever it falls in a word, and a string's end wherever it falls.
+TEST(FrameScanner, SeesEverySpecialByteAtEveryOffsetOfALongString) {
+  const std::string head = R"({"t":"u","m":{"o":"message","t":"bob"},"p":{"s":")";
+  for (std::size_t len = 0; len <= 40; ++len) {
+    std::string plain(len, 'a');
+    const std::string text = head + plain + "\"}}";  // the envelope views it
+    auto env = scanFrame(text);
+    ASSERT_TRUE(env) << len;
+    EXPECT_EQ(env->payload, "{\"s\":\"" + plain + "\"}") << len;
+    EXPECT_FALSE(scanFrame(head + plain)) << "unterminated, " << len;
+  }
+  for (std::size_t at = 0; at < 24; ++at) {
+    std::string s(24, 'a');
+    s.replace(at, 1, "\\n");  // an escape: fine in p
+    const std::string text = head + s + "\"}}";
+    auto escaped = scanFrame(text);
+    ASSERT_TRUE(escaped) << at;
+    EXPECT_EQ(escaped->payload, "{\"s\":\"" + s + "\"}") << at;
+    for (char bad : {'\x1f', '\n', '\x80', '\xff'}) {
+      std::string t(24, 'a');
+      t[at] = bad;
+      EXPECT_FALSE(scanFrame(head + t + "\"}}")) << at << " " << int(static_cast<unsigned char>(bad));
+    }
+    std::string quoted(24, 'a');
+    quoted[at] = '"';  // ends the string early: what follows is not JSON
+    EXPECT_FALSE(scanFrame(head + quoted + "\"}}")) << at;
+  }
+  // The key of the recipient is found whatever its length.
+  for (std::size_t len = 1; len <= 20; ++len) {
+    std::string name(len, 'n');
+    const std::string text = R"({"t":"u","m":{"o":"message","t":")" + name + R"("},"p":1})";
+    auto env = scanFrame(text);
+    ASSERT_TRUE(env) << len;
+    EXPECT_EQ(env->to, name);
+  }
 }
 
 }  // namespace
