@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <functional>
 #include <chrono>
 #include <cstdio>
@@ -122,12 +123,17 @@ double loopbackCrossingUs(std::size_t bytes) {
   return us;
 }
 
-// The text of one directed message (an ICE candidate, as browsers send in bursts) in the target's protocol.
-std::string relayText(const std::string& target, const std::string& peer, std::int64_t seq) {
-  std::string payload = R"({"msg":{"type":"candidate","candidate":"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host","sdpMid":"0","sdpMLineIndex":0},"seq":)" +
-                        std::to_string(seq) + R"(,"ts":)" + std::to_string(nowNs()) + "}";
-  return target == "imroom" ? R"({"t":"u","m":{"o":"message","t":")" + peer + R"("},"p":)" + payload + "}"
-                            : R"({"type":"CANDIDATE","dst":")" + peer + R"(","payload":)" + payload + "}";
+// The text of one directed message (an ICE candidate, as browsers send in bursts) in the target's protocol,
+// written over `out` (the generator reuses one buffer: its own allocations would be part of what it measures).
+void relayText(std::string& out, const std::string& target, const std::string& peer, std::int64_t seq) {
+  out.assign(target == "imroom" ? R"({"t":"u","m":{"o":"message","t":")" : R"({"type":"CANDIDATE","dst":")");
+  out.append(peer).append(target == "imroom" ? R"("},"p":)" : R"(","payload":)");
+  out.append(R"({"msg":{"type":"candidate","candidate":"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host","sdpMid":"0","sdpMLineIndex":0},"seq":)");
+  char number[24];
+  out.append(number, std::to_chars(number, number + sizeof number, seq).ptr);
+  out.append(R"(,"ts":)");
+  out.append(number, std::to_chars(number, number + sizeof number, nowNs()).ptr);
+  out.append("}}");
 }
 
 struct Stats {
@@ -221,11 +227,15 @@ class Client : public Loop::Handler {
   }
 
   // Queues a directed message to the partner; it leaves with the next write.
-  void send(std::int64_t seq) { appendMasked(0x1, relayText(o_.target, peer_, seq)); }
+  void send(std::int64_t seq) {
+    static std::string text;  // one for all: used before the next message is built
+    relayText(text, o_.target, peer_, seq);
+    appendMasked(0x1, text);
+  }
 
  private:
   void appendMasked(unsigned opcode, std::string_view payload) {
-    pending_ += imroom::server::testing::clientFrame(static_cast<int>(opcode), payload, true, mask_);
+    imroom::server::testing::appendClientFrame(pending_, static_cast<int>(opcode), payload, true, mask_);
     if (!dirty_ && !connecting_) {
       dirty_ = true;
       loop_.dirty([this] { flush(); });
@@ -355,9 +365,10 @@ class Client : public Loop::Handler {
     if (!open && (text.find("\"peers\"") != std::string_view::npos || text.find("\"OPEN\"") != std::string_view::npos)) {
       open = true;
       if (done_) std::exchange(done_, nullptr)();
-    } else if (auto at = text.find("\"ts\":"); at != std::string_view::npos && !peer_.empty()) {
+    } else if (auto at = text.rfind("\"ts\":"); at != std::string_view::npos && !peer_.empty()) {
+      // Searched from the end, where both servers leave the payload that holds them.
       const std::int64_t sent = std::strtoll(text.data() + at + 5, nullptr, 10);
-      const auto seq_at = text.find("\"seq\":");
+      const auto seq_at = text.rfind("\"seq\":", at);
       const std::int64_t seq = seq_at == std::string_view::npos ? 0 : std::strtoll(text.data() + seq_at + 6, nullptr, 10);
       if (stats_.measuring) {
         ++stats_.delivered;
@@ -404,7 +415,9 @@ int main(int argc, char** argv) {
   }
   // A relayed frame's size on the wire (masked client frame: 8-byte header for this length), for the kernel's own
   // cost of carrying it.
-  double crossing_us = loopbackCrossingUs(8 + relayText(o.target, "u" + std::to_string(o.conns / 2), 1).size());
+  std::string sample;
+  relayText(sample, o.target, "u" + std::to_string(o.conns / 2), 1);
+  double crossing_us = loopbackCrossingUs(8 + sample.size());
   Loop loop;
   Stats stats;
   std::vector<std::unique_ptr<Client>> clients;
