@@ -42,9 +42,15 @@ class Scanner {
     std::size_t start = i_;
     *plain = true;
     while (i_ < s_.size()) {
-      // Eight bytes at a time while none of them ends the string, escapes, or is refused.
-      while (s_.size() - i_ >= 8 && ordinaryWord(s_.data() + i_)) i_ += 8;
-      if (i_ == s_.size()) break;
+      // Eight bytes at a time: straight to the first that ends the string, escapes, or is refused.
+      if (s_.size() - i_ >= 8) {
+        const std::uint64_t special = specialBytes(s_.data() + i_);
+        if (special == 0) {
+          i_ += 8;
+          continue;
+        }
+        i_ += firstFlagged(special);
+      }
       auto c = static_cast<unsigned char>(s_[i_]);
       if (c == '"') {
         if (out) *out = s_.substr(start, i_ - start);
@@ -84,18 +90,20 @@ class Scanner {
   }
 
  private:
-  // True when none of the 8 bytes at `p` is '"', '\\', below 0x20 or above 0x7F. Each test is the classic
-  // "some byte is zero / less than n" bit trick: a byte's borrow can only flag bytes above a real match, so
-  // "none flagged" is exact.
-  static bool ordinaryWord(const char* p) {
+  // The high bit of each of the 8 bytes at `p` (in memory order: the first byte is the lowest) that is '"',
+  // '\\', below 0x20 or above 0x7F — by the classic "some byte is zero / less than n" bit tricks. A borrow can
+  // only flag bytes after a real match, so the lowest flag is exact and "none flagged" is exact.
+  static std::uint64_t specialBytes(const char* p) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
     std::uint64_t w;
     std::memcpy(&w, p, 8);
+    if constexpr (!kLittleEndian) w = __builtin_bswap64(w);
     auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighs; };
-    const std::uint64_t special = has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
-                                  ((w - kOnes * 0x20) & ~w & kHighs) | (w & kHighs);
-    return special == 0;
+    return has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) | ((w - kOnes * 0x20) & ~w & kHighs) |
+           (w & kHighs);
   }
+  static std::size_t firstFlagged(std::uint64_t special) { return static_cast<std::size_t>(__builtin_ctzll(special)) / 8; }
+  static constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
   static bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
   static bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
