@@ -8,11 +8,11 @@
 // TLS sockets stay with Asio. Single-threaded: everything runs on the one I/O thread. Never throws.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 
 namespace imroom::server {
 
@@ -49,7 +49,7 @@ class EdgePoller {
 
   int fd_ = -1;
   std::unique_ptr<boost::asio::posix::stream_descriptor> wake_;  // fd_ as Asio sees it
-  std::unordered_map<std::uint64_t, std::shared_ptr<Watcher>> watchers_;
+  boost::unordered_flat_map<std::uint64_t, std::shared_ptr<Watcher>> watchers_;
   std::uint64_t next_key_ = 1;
   bool closed_ = false;  // shutdown() done
 };

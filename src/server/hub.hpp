@@ -2,6 +2,7 @@
 // its own. WebSocket sessions feed it events; it answers through HubOutput. One thread (the I/O thread).
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -75,7 +76,8 @@ class Hub {
   HubOutput& out_;
   HubLimits limits_;
   Clock clock_;
-  std::unordered_map<ConnId, std::unique_ptr<Member>> members_;
+  // Open addressing, as every lookup per relayed frame (the Members themselves stay put: held by pointer).
+  boost::unordered_flat_map<ConnId, std::unique_ptr<Member>> members_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;  // by path
   HubStats stats_;
 };

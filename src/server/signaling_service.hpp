@@ -2,6 +2,7 @@
 // sessions, counts sockets per address, and closes everyone on shutdown. Runs on the one I/O thread.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -51,7 +52,7 @@ class SignalingService : public HubOutput {
 
   Hub hub_;
   ConnId next_id_ = 1;
-  std::unordered_map<ConnId, std::weak_ptr<WebSocketPeer>> sessions_;
+  boost::unordered_flat_map<ConnId, std::weak_ptr<WebSocketPeer>> sessions_;  // open addressing: one per relayed frame
   std::unordered_map<std::string, std::size_t> per_address_;
   int corked_ = 0;
   std::vector<std::shared_ptr<WebSocketPeer>> dirty_;
