@@ -1,6 +1,5 @@
 #include "hub.hpp"
 
-#include <boost/unordered/unordered_flat_map.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
