@@ -529,7 +529,8 @@ void App::frame() {
                            ? 0.0
                            : damage.area() / (display.x * display.y);
   if (!damage.empty()) {
-    renderer_.render(ImGui::GetDrawData(), fb_w, fb_h, damage, ImGui::GetStyle().Colors[ImGuiCol_WindowBg]);
+    renderer_.render(ImGui::GetDrawData(), fb_w, fb_h, damage, ImGui::GetStyle().Colors[ImGuiCol_WindowBg],
+                     ui_.backdrops());
     SDL_GL_SwapWindow(window_);
     ++stats_.presented;
   }

@@ -189,7 +189,7 @@ void GlRenderer::shutdown() {
 }
 
 void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, const ui::Damage& damage,
-                        const ImVec4& clear) {
+                        const ImVec4& clear, const ui::Backdrops& backdrops) {
   if (!data || fb_width <= 0 || fb_height <= 0 || !program_ || damage.empty()) return;
   const ImVec2 off = data->DisplayPos;
   const ImVec2 scale = data->FramebufferScale;
@@ -204,8 +204,47 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
   if (pixels.empty()) return;
   glViewport(0, 0, fb_width, fb_height);
   glEnable(GL_SCISSOR_TEST);
-  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  // Each region is cleared to what lies beneath it. Where it crosses the solid part of a panel's fill, that part
+  // becomes a region of its own, cleared to the fill's colour, and the fills' draw list is not drawn there; the
+  // rest of the region (strips along the panel's edges, or beyond it) is cleared to the window colour and drawn
+  // whole. A chat line changes commands as wide as their column, so the damage reaches the column's edges.
+  regions_.clear();
+  const float unit = std::max(scale.x, scale.y);
   for (const ui::DamageRect& p : pixels.rects()) {
+    ui::DamageRect solid;
+    ImU32 colour = 0;
+    for (const ui::Backdrop& fill : backdrops.fills) {
+      if (!backdrops.list) break;
+      const ui::Backdrop fb{{(fill.rect.x0 - off.x) * scale.x, (fill.rect.y0 - off.y) * scale.y,
+                             (fill.rect.x1 - off.x) * scale.x, (fill.rect.y1 - off.y) * scale.y},
+                            fill.rounding * unit, fill.colour};
+      // Its antialiased edge is a display pixel wide; one more for rounding to whole pixels.
+      ui::DamageRect core = fb.solid(2.0f * unit);
+      core = {std::max(std::ceil(core.x0), p.x0), std::max(std::ceil(core.y0), p.y0),
+              std::min(std::floor(core.x1), p.x1), std::min(std::floor(core.y1), p.y1)};
+      // A fill above the one found, reaching into its part, is drawn as it comes: nothing is cleared.
+      if (!solid.empty() && fb.rect.overlaps(solid)) solid = {};
+      if (!core.empty()) {
+        solid = core;
+        colour = fill.colour;
+      }
+    }
+    if (solid.empty()) {
+      regions_.push_back({p, false, 0});
+      continue;
+    }
+    regions_.push_back({solid, true, colour});
+    const ui::DamageRect strips[4] = {{p.x0, p.y0, p.x1, solid.y0},
+                                      {p.x0, solid.y1, p.x1, p.y1},
+                                      {p.x0, solid.y0, solid.x0, solid.y1},
+                                      {solid.x1, solid.y0, p.x1, solid.y1}};
+    for (const ui::DamageRect& strip : strips)
+      if (!strip.empty()) regions_.push_back({strip, false, 0});
+  }
+  for (const Region& region : regions_) {
+    const ImVec4 colour = region.backdrop ? ImGui::ColorConvertU32ToFloat4(region.colour) : clear;
+    glClearColor(colour.x, colour.y, colour.z, 1.0f);
+    const ui::DamageRect& p = region.rect;
     glScissor(static_cast<int>(p.x0), fb_height - static_cast<int>(p.y1), static_cast<int>(p.x1 - p.x0),
               static_cast<int>(p.y1 - p.y0));
     glClear(GL_COLOR_BUFFER_BIT);
@@ -244,11 +283,13 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
   std::vector<ui::DamageRect> parts;  // one command's clip rectangle within each damaged region
   for (int n = 0; n < data->CmdListsCount; ++n) {
     const ImDrawList* list = data->CmdLists[n];
-    // A window wholly outside the damage is not uploaded at all.
+    // A window wholly outside the damage is not uploaded at all; nor are the backdrops where they were cleared.
+    const bool backdrop_list = list == backdrops.list;
     bool touches = false;
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
       const ui::DamageRect clip = clipOf(cmd);
-      for (const ui::DamageRect& p : pixels.rects()) touches = touches || clip.overlaps(p);
+      for (const Region& region : regions_)
+        touches = touches || (!(backdrop_list && region.backdrop) && clip.overlaps(region.rect));
     }
     if (!touches) continue;
     glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(list->VtxBuffer.Size) * sizeof(ImDrawVert),
@@ -264,7 +305,9 @@ void GlRenderer::render(const ImDrawData* data, int fb_width, int fb_height, con
       // The command's clip rectangle within the damage: nothing outside it is drawn.
       const ui::DamageRect clip = clipOf(cmd);
       parts.clear();
-      for (const ui::DamageRect& p : pixels.rects()) {
+      for (const Region& region : regions_) {
+        if (backdrop_list && region.backdrop) continue;
+        const ui::DamageRect& p = region.rect;
         const ui::DamageRect in{std::max(clip.x0, p.x0), std::max(clip.y0, p.y0), std::min(clip.x1, p.x1),
                                 std::min(clip.y1, p.y1)};
         if (!in.empty()) parts.push_back(in);

@@ -9,7 +9,9 @@
 #include <imgui.h>
 
 #include <functional>
+#include <vector>
 
+#include "backdrop.hpp"
 #include "damage.hpp"
 
 namespace imroom::app {
@@ -38,8 +40,10 @@ class GlRenderer {
   // Uploads one region of the font atlas (characters added to it: ui::UiFont::patches()).
   void updateFonts(int x, int y, int width, int height, const unsigned char* rgba);
   // Draws the part of the frame inside `damage` (display coordinates), after clearing it to `clear`; the rest of
-  // the canvas keeps its pixels (the context preserves its drawing buffer).
-  void render(const ImDrawData* data, int fb_width, int fb_height, const ui::Damage& damage, const ImVec4& clear);
+  // the canvas keeps its pixels (the context preserves its drawing buffer). A damaged region wholly inside one of
+  // `backdrops`' fills is cleared to that fill's colour instead, and their draw list is not drawn there.
+  void render(const ImDrawData* data, int fb_width, int fb_height, const ui::Damage& damage, const ImVec4& clear,
+              const ui::Backdrops& backdrops = {});
   // True while the GPU has not finished the last frame drawn (a fence, polled without waiting). Drawing more
   // then would only queue work behind it; the app waits for the next animation frame instead. With software
   // WebGL one rasterizer process serves every page, so this keeps rooms from starving each other (and the
@@ -55,6 +59,14 @@ class GlRenderer {
   int yuv_projection_ = -1, yuv_matrix_ = -1, yuv_offset_ = -1;
   YuvLookup yuv_lookup_;
   void* fence_ = nullptr;  // GLsync of the last frame
+  // One frame's regions to draw (framebuffer pixels, top-down, not overlapping): a damaged region, or the part of
+  // one inside a backdrop's solid area (cleared to its colour, the backdrops' list not drawn there).
+  struct Region {
+    ui::DamageRect rect;
+    bool backdrop = false;
+    ImU32 colour = 0;
+  };
+  std::vector<Region> regions_;
 };
 
 }  // namespace imroom::app

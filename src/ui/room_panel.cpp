@@ -109,7 +109,7 @@ SwitchWords microphoneSwitch(const core::AppState& state) {
 }
 
 void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& tiles,
-                     std::vector<core::Intent>& out) {
+                     std::vector<core::Intent>& out, Backdrops& backdrops) {
   // A private conversation with someone who left falls back to the room.
   if (!conversation_.empty() &&
       std::none_of(state.peers.begin(), state.peers.end(), [&](const core::PeerView& p) { return p.username == conversation_; }))
@@ -122,13 +122,13 @@ void RoomPanel::draw(const core::AppState& state, const std::vector<VideoTile>& 
   const bool narrow = avail.x < 560.0f;  // phones: the chat alone, members in a collapsible strip above
 
   if (!narrow) {
-    ImGui::BeginChild("side", ImVec2(side, body), false);
+    beginBackdropChild("side", ImVec2(side, body), 0, backdrops);
     drawPeers(state, out, body * 0.55f);
     drawEvents(state);
     ImGui::EndChild();
     ImGui::SameLine();
   }
-  ImGui::BeginChild("chat", ImVec2(0, body), false);
+  beginBackdropChild("chat", ImVec2(0, body), 0, backdrops);
   if (narrow && ImGui::CollapsingHeader("Members and events")) {
     drawPeers(state, out, body * 0.35f);
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app_state.hpp"
+#include "backdrop.hpp"
 #include "controller.hpp"
 #include "link_quality.hpp"
 
@@ -67,7 +68,9 @@ class RowHeights {
 
 class RoomPanel {
  public:
-  void draw(const core::AppState& state, const std::vector<VideoTile>& tiles, std::vector<core::Intent>& out);
+  // The side and chat columns' fills go to `backdrops`.
+  void draw(const core::AppState& state, const std::vector<VideoTile>& tiles, std::vector<core::Intent>& out,
+            Backdrops& backdrops);
 
   // For tests: the conversation on screen ("" = the room) and the text in the input.
   const std::string& conversation() const { return conversation_; }

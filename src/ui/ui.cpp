@@ -6,6 +6,7 @@ namespace imroom::ui {
 
 std::vector<core::Intent> Ui::draw(const core::AppState& state, const std::vector<VideoTile>& tiles) {
   std::vector<core::Intent> intents;
+  backdrops_ = {};
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
@@ -18,7 +19,7 @@ std::vector<core::Intent> Ui::draw(const core::AppState& state, const std::vecto
   ImGui::PopStyleVar();
   switch (state.screen) {
     case core::Screen::kJoin: join_.draw(state, intents); break;
-    case core::Screen::kRoom: room_.draw(state, tiles, intents); break;
+    case core::Screen::kRoom: room_.draw(state, tiles, intents, backdrops_); break;
   }
   ImGui::End();
   return intents;

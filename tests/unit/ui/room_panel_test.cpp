@@ -1,7 +1,10 @@
 // The room screen over canned states: it draws (ImGui asserts abort natively), culls long logs, and turns
 // keys and clicks into the right intents.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 
 #include <imgui_internal.h>
 
@@ -344,6 +347,78 @@ TEST_F(HeadlessUi, ANarrowWindowStillDrawsTheChat) {
   core::AppState s = room(4, 30);
   for (int i = 0; i < 3; ++i) frameWith(s);
   EXPECT_GT(vertices(), 0);
+}
+
+
+// The renderer clears a redrawn region inside a column's solid part to the column's colour instead of filling it
+// (software WebGL fills a pixel at several times the cost of a clear). That holds only if the columns' fills are
+// where Backdrops says, in its colour, alone in their draw list, and opaque over every point of `solid()`.
+TEST_F(HeadlessUi, TheColumnsFillsAreBackdropsThatCoverTheirSolidPartWhole) {
+  core::AppState s = room(3, 40);
+  for (int i = 0; i < 3; ++i) frameWith(s);
+  const Backdrops& backdrops = ui_.backdrops();
+  ASSERT_EQ(backdrops.fills.size(), 2u) << "the side and chat columns";
+  ASSERT_EQ(backdrops.list, ImGui::GetBackgroundDrawList());
+  const ImU32 panel = ImGui::GetColorU32(ImGuiCol_ChildBg);
+  // The fills are the columns' windows.
+  std::vector<DamageRect> columns;
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+    const std::string_view name(w->Name);
+    if (w->Active && (name.find("/side_") != name.npos || name.find("/chat_") != name.npos) &&
+        std::count(name.begin(), name.end(), '/') == 1)
+      columns.push_back({w->Pos.x, w->Pos.y, w->Pos.x + w->Size.x, w->Pos.y + w->Size.y});
+  }
+  ASSERT_EQ(columns.size(), 2u);
+  for (const Backdrop& fill : backdrops.fills) {
+    EXPECT_EQ(fill.colour, panel);
+    EXPECT_TRUE(std::any_of(columns.begin(), columns.end(), [&](const DamageRect& c) {
+      return c.x0 == fill.rect.x0 && c.y0 == fill.rect.y0 && c.x1 == fill.rect.x1 && c.y1 == fill.rect.y1;
+    }));
+  }
+  // Their list holds only them; its opaque triangles cover each solid part at every point tried.
+  const ImDrawList* list = backdrops.list;
+  std::vector<std::array<ImVec2, 3>> opaque;
+  for (const ImDrawCmd& cmd : list->CmdBuffer) {
+    for (unsigned e = 0; e + 2 < cmd.ElemCount; e += 3) {
+      std::array<ImVec2, 3> t;
+      bool solid = true;
+      for (int k = 0; k < 3; ++k) {
+        const ImDrawVert& v = list->VtxBuffer[list->IdxBuffer[cmd.IdxOffset + e + k] + cmd.VtxOffset];
+        EXPECT_EQ(v.col | IM_COL32_A_MASK, panel) << "nothing but the fills in the backdrops' list";
+        solid = solid && v.col == panel;
+        t[k] = v.pos;
+      }
+      if (solid) opaque.push_back(t);
+    }
+  }
+  const auto inside = [&](ImVec2 p) {
+    for (const auto& t : opaque) {
+      const auto side = [&](ImVec2 a, ImVec2 b) { return (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x); };
+      const float d0 = side(t[0], t[1]), d1 = side(t[1], t[2]), d2 = side(t[2], t[0]);
+      if ((d0 >= 0 && d1 >= 0 && d2 >= 0) || (d0 <= 0 && d1 <= 0 && d2 <= 0)) return true;
+    }
+    return false;
+  };
+  for (const Backdrop& fill : backdrops.fills) {
+    const DamageRect solid = fill.solid(2.0f);
+    ASSERT_FALSE(solid.empty());
+    EXPECT_GT(solid.area(), 0.9f * fill.rect.area());
+    for (int i = 0; i <= 40; ++i) {
+      for (int j = 0; j <= 40; ++j) {
+        const ImVec2 p(solid.x0 + (solid.x1 - solid.x0) * i / 40.0f, solid.y0 + (solid.y1 - solid.y0) * j / 40.0f);
+        ASSERT_TRUE(inside(p)) << "(" << p.x << ", " << p.y << ") is not filled whole";
+      }
+    }
+  }
+  // A region reaching into a rounded corner is not solid: the corner's pixels are the fill's edge.
+  const Backdrop& first = backdrops.fills[0];
+  EXPECT_FALSE(inside(ImVec2(first.rect.x0 + 0.5f, first.rect.y0 + 0.5f)));
+  const DamageRect r = Backdrop{{0, 0, 100, 50}, 6, panel}.solid(2);
+  EXPECT_EQ(r.x0, 8);
+  EXPECT_EQ(r.y0, 2);
+  EXPECT_EQ(r.x1, 92);
+  EXPECT_EQ(r.y1, 48);
+  EXPECT_TRUE((Backdrop{{0, 0, 10, 10}, 6, panel}.solid(2).empty())) << "too small to have a solid part";
 }
 
 }  // namespace
