@@ -138,6 +138,11 @@ test("four members with cameras: each draws three remote tiles, the uplink is sh
       return s.peers.length === 3 && s.peers.every((p) => p.video && p.framesDrawn > 3);
     }, null, { timeout: 30_000 });
   }
+  // The budget follows the connections there are: one that is set up again meanwhile (seen once in a full run on
+  // this loaded machine: 1250, two connections) counts again once it is back.
+  await members[0].page
+    .waitForFunction(() => window.imroom.state().videoBudgetKbps === 833, null, { timeout: 10_000 })
+    .catch(() => {});
   const s = await members[0].page.evaluate(() => window.imroom.state());
   assert.equal(s.videoBudgetKbps, 833, "2.5 Mbit/s shared by three connections");
   assert.equal(s.meshNotice, "", "four cameras are within the mesh's limit");
