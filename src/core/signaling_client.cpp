@@ -1,5 +1,6 @@
 #include "signaling_client.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "json_util.hpp"
@@ -210,6 +211,16 @@ bool SignalingClient::send(const std::string& op, const std::optional<std::strin
 
 void SignalingClient::tick() {
   const double now = ports_.nowMs();
+  // A page that did not run for a while (a long task, a frame waiting for a busy GPU, a throttled background tab)
+  // heard nothing meanwhile, and what the server sent may still wait behind this overdue timer: that time is
+  // not the server's silence, nor the attempt's. (Four camera pages on two cores here: a page stalled past the
+  // silence limit, took the pongs waiting in its queue for silence, and left and rejoined the room.)
+  if (last_tick_ > 0 && now - last_tick_ > timings_.stall_ms) {
+    const double stalled = now - last_tick_;
+    last_received_ = std::min(now, last_received_ + stalled);
+    attempt_started_ = std::min(now, attempt_started_ + stalled);
+  }
+  last_tick_ = now;
   if (retry_at_ > 0 && now >= retry_at_ &&
       (state_ == SignalingState::kReconnecting || state_ == SignalingState::kConnecting)) {
     beginAttempt();

@@ -34,6 +34,7 @@ struct SignalingTimings {
   double ping_interval_ms = 5000;   // a JSON ping when nothing was sent for this long
   double silence_limit_ms = 15000;  // no frame for this long: the connection is considered lost
   double open_timeout_ms = 10000;   // a connection attempt that takes longer is abandoned
+  double stall_ms = 2000;           // a tick this long after the last one: the page was not running meanwhile
 };
 
 class SignalingClient {
@@ -95,6 +96,7 @@ class SignalingClient {
   double attempt_started_ = 0;
   double last_received_ = 0;
   double last_sent_ = 0;
+  double last_tick_ = 0;  // when tick() last ran
   std::string refusal_;  // the code of an `error` frame that precedes a refusal (name_taken, room_full)
   std::string similar_;  // its p.similar: the member whose name the refused one looks like
 };
