@@ -1,5 +1,7 @@
 #include "backdrop.hpp"
 
+#include <imgui_internal.h>
+
 namespace imroom::ui {
 
 DamageRect Backdrop::solid(float edge) const {
@@ -17,6 +19,8 @@ bool beginBackdropChild(const char* id, const ImVec2& size, ImGuiWindowFlags fla
   const bool shown = ImGui::BeginChild(id, size, false, flags);
   if (!opaque) return shown;
   ImGui::PopStyleColor();
+  // ImGui draws nothing of a window it hides (a child in its first frame, while it measures itself): no fill then.
+  if (ImGui::GetCurrentWindowRead()->Hidden) return shown;
   const ImVec2 p0 = ImGui::GetWindowPos();
   const ImVec2 p1(p0.x + ImGui::GetWindowWidth(), p0.y + ImGui::GetWindowHeight());
   ImDrawList* list = ImGui::GetBackgroundDrawList();
