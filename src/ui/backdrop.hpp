@@ -1,9 +1,9 @@
 // Panels whose fill the renderer can clear instead of drawing. Software WebGL (SwiftShader here, and wherever
 // a browser has no usable GPU) fills a pixel through the whole fragment pipeline — texture, colour, blending —
 // at several times the cost of a clear. A chat line that scrolls the log redraws the log's region, and the
-// opaque column behind it was filled there every time: ~90 % of the pixels a chat frame drew, and ~40 % of what
-// the browser's GPU process spent on such a frame (BENCHMARKS.md). Where a redrawn region lies wholly inside such
-// a panel, clearing it to the panel's colour gives the same pixels.
+// opaque column behind it was filled there every time: ~90 % of the pixels a chat frame drew, and about a third
+// of what the browser's GPU process spent on such a frame (BENCHMARKS.md). The part of a redrawn region inside
+// such a panel's solid area, cleared to the panel's colour, gets the same pixels.
 #pragma once
 
 #include <imgui.h>
