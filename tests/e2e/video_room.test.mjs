@@ -136,7 +136,7 @@ test("four members with cameras: each draws three remote tiles, the uplink is sh
     await m.page.waitForFunction(() => {
       const s = window.imroom.state();
       return s.peers.length === 3 && s.peers.every((p) => p.video && p.framesDrawn > 3);
-    }, null, { timeout: 30_000 });
+    }, null, { timeout: 60_000 });  // four camera pages on two cores: slow, and what is checked is that it happens
   }
   // The budget follows the connections there are: one that is set up again meanwhile (seen once in a full run on
   // this loaded machine: 1250, two connections) counts again once it is back.
@@ -154,10 +154,10 @@ test("four members with cameras: each draws three remote tiles, the uplink is sh
       const e = x.getParameters().encodings[0];
       return e && e.maxBitrate === 833333 && e.scaleResolutionDownBy === 1.5;
     });
-  }, null, { timeout: 5_000 });
+  }, null, { timeout: 15_000 });
   writeFileSync(artifactPath("video-room-4.png"), await members[0].page.screenshot());
   await members[3].context.close();  // dan closes the tab
-  await members[0].page.waitForFunction(() => window.imroom.state().peers.length === 2, null, { timeout: 5_000 });
+  await members[0].page.waitForFunction(() => window.imroom.state().peers.length === 2, null, { timeout: 15_000 });
   await members[0].page.waitForFunction(() => document.querySelectorAll("video").length === 3);  // own + two
   for (const m of members.slice(0, 3)) {
     assert.deepEqual(m.errors, []);

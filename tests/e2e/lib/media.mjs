@@ -21,7 +21,9 @@ export async function openMember(browser, serverUrl, username, room, media) {
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${serverUrl}?room=${room}&name=${username}&media=${media}`);
-  await waitForFrames(page, 1);
+  // A page loading next to two or three camera pages on two cores (software video and WebGL) once took over
+  // 20 s to draw its first frame: the load is slow there, and what the video tests check comes after it.
+  await waitForFrames(page, 1, 60_000);
   return { username, context, page, errors };
 }
 
