@@ -40,8 +40,9 @@ class GlRenderer {
   // Uploads one region of the font atlas (characters added to it: ui::UiFont::patches()).
   void updateFonts(int x, int y, int width, int height, const unsigned char* rgba);
   // Draws the part of the frame inside `damage` (display coordinates), after clearing it to `clear`; the rest of
-  // the canvas keeps its pixels (the context preserves its drawing buffer). A damaged region wholly inside one of
-  // `backdrops`' fills is cleared to that fill's colour instead, and their draw list is not drawn there.
+  // the canvas keeps its pixels (the context preserves its drawing buffer). The part of a damaged region inside
+  // the solid area of one of `backdrops`' fills is cleared to that fill's colour instead, and their draw list is
+  // not drawn there.
   void render(const ImDrawData* data, int fb_width, int fb_height, const ui::Damage& damage, const ImVec4& clear,
               const ui::Backdrops& backdrops = {});
   // True while the GPU has not finished the last frame drawn (a fence, polled without waiting). Drawing more
