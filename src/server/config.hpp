@@ -33,6 +33,7 @@ struct ServerConfig {
   double api_requests_per_second = 10;               // per address, on /api/* /_token /_host /_turn (burst 2x)
   std::size_t max_queued_bytes = 1024 * 1024;        // unsent bytes a socket may hold before it is closed
   std::chrono::seconds idle_timeout{60};              // silent sockets are pinged at half of it, dropped at it
+  double rejoin_grace_seconds = 10;                   // a dropped member's place and frames are held this long
 
   // Proxy mode: when xirsys.ident is set, /api/* go to the Xirsys REST API (PROTOCOL.md §1).
   XirsysConfig xirsys;

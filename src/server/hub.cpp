@@ -24,6 +24,11 @@ struct Hub::Member {
   double tokens;     // rate limit bucket
   double refilled_at;
   double last_rate_error = -1e9;
+  // Away: the socket dropped and the rejoin grace runs until `away_until`; frames for it wait in `held`.
+  bool away = false;
+  double away_until = 0;
+  std::vector<SharedText> held{};
+  std::size_t held_bytes = 0;
 };
 
 struct Hub::Room {
@@ -31,11 +36,11 @@ struct Hub::Room {
   // walk was a cache miss per level (7 % of the server's time under load). "peers" is sorted when it is sent.
   // Open addressing (entries in one array): std::unordered_map's lookup is three dependent loads — the bucket,
   // the node before the bucket's first, the node — each a cache miss under load (3 % of the server's time).
-  // A key views the user name of the Member it maps to, which lives as long as the entry.
-  boost::unordered_flat_map<std::string_view, ConnId, std::hash<std::string_view>> users;
+  // A key views the user name of the Member it maps to, which lives as long as the entry (members_ owns it).
+  boost::unordered_flat_map<std::string_view, Member*, std::hash<std::string_view>> users;
   // The same members by what their names look like (nameSkeleton): "ann", "Ann" and Cyrillic "аnn" are one entry,
   // so no one can join under a name that passes for a member's. A key views the Member's `look`.
-  std::unordered_map<std::string_view, ConnId> looks;
+  std::unordered_map<std::string_view, Member*> looks;
 };
 
 Hub::Hub(HubOutput& out, HubLimits limits, Clock clock) : out_(out), limits_(limits), clock_(std::move(clock)) {}
@@ -51,36 +56,64 @@ SharedText Hub::systemFrame(const std::string& path, const char* op, const std::
   return std::make_shared<const std::string>(std::move(text));
 }
 
-void Hub::broadcast(const Room& room, ConnId except, const SharedText& text) {
-  for (const auto& [user, id] : room.users) {
-    if (id != except) out_.send(id, text);
+void Hub::broadcast(const Room& room, const Member* except, const SharedText& text) {
+  for (const auto& [user, member] : room.users) {
+    if (member != except) deliver(*member, text);
   }
+}
+
+void Hub::deliver(Member& to, SharedText text) {
+  if (!to.away) return out_.send(to.id, std::move(text));
+  if (to.away_until == 0) return;  // held too much already: its grace ends at the next expire()
+  to.held_bytes += text->size();
+  if (to.held_bytes > limits_.max_held_bytes) {
+    // More than a reconnecting page should be handed at once: it leaves instead, and the others know it.
+    std::vector<SharedText>().swap(to.held);
+    to.away_until = 0;
+    return;
+  }
+  to.held.push_back(std::move(text));
+}
+
+void Hub::updateStats() {
+  stats_.members = members_.size();
+  stats_.rooms = rooms_.size();
+  stats_.away = away_.size();
 }
 
 Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string& user, const std::string& client) {
   if (members_.count(id)) leave(id);  // a connection is in one room at a time: joining again moves it
+  expire();  // a grace that is over (or overflowed) ends first: its page, back now, joins afresh
   auto& slot = rooms_[path];
   if (!slot) slot = std::make_unique<Room>();
   Room& room = *slot;
   JoinOutcome outcome = JoinOutcome::kJoined;
   std::string look = core::nameSkeleton(user);
+  std::vector<SharedText> held;  // what waited for the same page while it was away
   auto existing = room.users.find(user);
   if (existing != room.users.end()) {
-    Member& old = *members_.find(existing->second)->second;  // rooms and members are kept in step
+    Member& old = *existing->second;
     if (client.empty() || old.client != client) {
       reject(id, nullptr, "name_taken", "someone called " + user + " is already in this room");
       out_.close(id, CloseCode::kPolicy, "name_taken");
       return JoinOutcome::kNameTaken;
     }
-    // The same page reconnecting: the new socket takes over silently.
+    // The same page reconnecting: the new socket takes over silently (the old one may not know it is dead yet).
     ConnId old_id = old.id;
+    const bool was_away = old.away;
+    if (was_away && old.away_until != 0) held = std::move(old.held);
     room.users.erase(existing);  // its key views the old member's name
     room.looks.erase(old.look);
     members_.erase(old_id);
-    out_.close(old_id, CloseCode::kGoingAway, "replaced");
-    outcome = JoinOutcome::kReplaced;
+    if (was_away) {
+      away_.erase(std::find(away_.begin(), away_.end(), old_id));  // listed while away
+      outcome = JoinOutcome::kResumed;
+    } else {
+      out_.close(old_id, CloseCode::kGoingAway, "replaced");
+      outcome = JoinOutcome::kReplaced;
+    }
   } else if (auto alike = room.looks.find(look); alike != room.looks.end()) {
-    const std::string& other = members_.find(alike->second)->second->user;
+    const std::string& other = alike->second->user;
     reject(id, nullptr, "name_taken", "someone called " + other + " is already in this room", other);
     out_.close(id, CloseCode::kPolicy, "name_taken");
     return JoinOutcome::kNameTaken;
@@ -96,8 +129,9 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   auto member = std::make_unique<Member>(
       Member{id, &room, path, user, client, std::move(look), std::move(from), std::move(from_json),
              limits_.frames_per_second * 2, now});
-  room.users[member->user] = id;
-  room.looks[member->look] = id;
+  Member* added = member.get();
+  room.users[added->user] = added;
+  room.looks[added->look] = added;
   members_[id] = std::move(member);
 
   std::vector<std::string_view> names;
@@ -107,21 +141,53 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   json users = json::array();
   for (std::string_view name : names) users.push_back(name);
   out_.send(id, systemFrame(path, "peers", &user, json{{"users", users}}.dump()));
+  for (SharedText& text : held) out_.send(id, std::move(text));  // in the order they were sent
   if (outcome == JoinOutcome::kJoined) {
     json m = {{"f", "/" + path + "/" + user}, {"o", "peer_connected"}, {"t", nullptr}};
     auto text = std::make_shared<const std::string>(R"({"t":"u","m":)" + m.dump() + R"(,"p":)" + json(user).dump() + "}");
-    broadcast(room, id, text);
+    broadcast(room, added, text);
   }
-  stats_.members = members_.size();
-  stats_.rooms = rooms_.size();
+  updateStats();
   return outcome;
 }
 
-void Hub::leave(ConnId id) {
+void Hub::leave(ConnId id, Departure how) {
+  auto it = members_.find(id);
+  if (it == members_.end()) return;
+  Member& m = *it->second;
+  // Only a page that can prove it is the same one (its client id) can come back to the held place.
+  if (how == Departure::kDropped && limits_.rejoin_grace > 0 && !m.client.empty() && !m.away) {
+    m.away = true;
+    m.away_until = clock_() + limits_.rejoin_grace;
+    away_.push_back(id);
+    updateStats();
+    return;
+  }
+  remove(id);
+}
+
+void Hub::expire() {
+  if (away_.empty()) return;
+  const double now = clock_();
+  std::vector<ConnId> due;
+  away_.erase(std::remove_if(away_.begin(), away_.end(), [&](ConnId id) {
+                auto it = members_.find(id);
+                if (it == members_.end() || !it->second->away) return true;  // not away any more
+                if (it->second->away_until != 0 && now < it->second->away_until) return false;
+                due.push_back(id);
+                return true;
+              }),
+              away_.end());
+  for (ConnId id : due) remove(id);
+  updateStats();
+}
+
+void Hub::remove(ConnId id) {
   auto it = members_.find(id);
   if (it == members_.end()) return;
   std::unique_ptr<Member> m = std::move(it->second);
   members_.erase(it);
+  if (m->away) away_.erase(std::remove(away_.begin(), away_.end(), id), away_.end());  // no-op from expire()
   auto room_it = rooms_.find(m->path);
   if (room_it != rooms_.end()) {
     Room& room = *room_it->second;
@@ -129,11 +195,10 @@ void Hub::leave(ConnId id) {
     room.looks.erase(m->look);
     json meta = {{"f", m->from}, {"o", "peer_removed"}, {"t", nullptr}};
     auto text = std::make_shared<const std::string>(R"({"t":"u","m":)" + meta.dump() + R"(,"p":)" + json(m->user).dump() + "}");
-    broadcast(room, id, text);
+    broadcast(room, nullptr, text);
     if (room.users.empty()) rooms_.erase(room_it);
   }
-  stats_.members = members_.size();
-  stats_.rooms = rooms_.size();
+  updateStats();
 }
 
 bool Hub::allowFrame(Member& m) {
@@ -192,7 +257,7 @@ void Hub::relay(Member& from, std::string_view text) {
   // Fast path: a plain "message" frame is checked and re-stamped without building a DOM.
   if (auto env = core::scanFrame(text); env && env->op == "message") {
     const Room& room = *from.room;
-    ConnId target = 0;
+    Member* target = nullptr;
     if (env->has_to) {
       auto found = room.users.find(env->to);
       if (found == room.users.end()) {
@@ -207,11 +272,11 @@ void Hub::relay(Member& from, std::string_view text) {
     else out.append("null");
     out.append(R"(},"p":)").append(env->payload).append("}");
     auto shared = std::make_shared<const std::string>(std::move(out));
-    if (env->has_to) {
-      out_.send(target, std::move(shared));
+    if (target) {
+      deliver(*target, std::move(shared));
       ++stats_.frames_relayed;
     } else {
-      broadcast(room, from.id, shared);
+      broadcast(room, &from, shared);
       stats_.frames_relayed += room.users.size() - 1;
     }
     return;
@@ -234,12 +299,12 @@ void Hub::relay(Member& from, std::string_view text) {
     if (target == room.users.end()) {
       return reject(from.id, &from, "unknown_recipient", frame.to->substr(0, 64) + " is not in this room");
     }
-    out_.send(target->second, std::make_shared<const std::string>(core::printFrame(frame)));
+    deliver(*target->second, std::make_shared<const std::string>(core::printFrame(frame)));
     ++stats_.frames_relayed;
     return;
   }
   auto shared = std::make_shared<const std::string>(core::printFrame(frame));
-  broadcast(room, from.id, shared);
+  broadcast(room, &from, shared);
   stats_.frames_relayed += room.users.size() - 1;
 }
 

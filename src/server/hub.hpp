@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace imroom::server {
 
@@ -29,6 +30,10 @@ class HubOutput {
 struct HubLimits {
   std::size_t max_users_per_room = 50;
   double frames_per_second = 50;  // per connection; bursts of twice this are allowed
+  // A member whose socket dropped (no close frame) stays in the room this long, its frames held, so that its page
+  // can reconnect without anyone seeing it leave (PROTOCOL.md §4.2). 0: gone at once.
+  double rejoin_grace = 10;
+  std::size_t max_held_bytes = 256 * 1024;  // frames held for one such member; past this its grace ends
 };
 
 // Counters for /metrics.
@@ -36,7 +41,8 @@ struct HubStats {
   std::uint64_t frames_relayed = 0;     // frames delivered to a recipient (a broadcast to 3 counts 3)
   std::uint64_t bare_pings = 0;
   std::map<std::string, std::uint64_t> rejected;  // by error code
-  std::size_t members = 0;
+  std::size_t members = 0;  // away members included
+  std::size_t away = 0;     // members whose socket dropped, within their rejoin grace
   std::size_t rooms = 0;
 };
 
@@ -47,11 +53,17 @@ class Hub {
   Hub(HubOutput& out, HubLimits limits, Clock clock);
   ~Hub();
 
-  enum class JoinOutcome { kJoined, kReplaced, kNameTaken, kRoomFull };
+  enum class JoinOutcome { kJoined, kReplaced, kResumed, kNameTaken, kRoomFull };
   // A socket with a verified token for `user` on `path`; `client` is the token's client id ("" if none).
+  // kResumed: the same page back within its rejoin grace; it gets `peers`, then the frames held for it.
   JoinOutcome join(ConnId id, const std::string& path, const std::string& user, const std::string& client);
-  // The socket closed (or timed out); no-op for unknown or replaced ids.
-  void leave(ConnId id);
+  // How a socket ended: with the client's close frame (or a close of ours), or dropped — reset, cut, silent.
+  enum class Departure { kClosed, kDropped };
+  // The socket is gone; no-op for unknown or replaced ids. A dropped member with a client id goes away for the
+  // rejoin grace instead of leaving; the others are told `peer_removed` only when it ends (expire()).
+  void leave(ConnId id, Departure how = Departure::kClosed);
+  // Ends the rejoin grace of members away past it (or holding too much); the server calls it every tick.
+  void expire();
   // A text frame from a member.
   void receive(ConnId id, std::string_view text);
   // A binary frame from a member (not part of the protocol).
@@ -71,7 +83,10 @@ class Hub {
   bool allowFrame(Member& m);
   bool admit(Member& m);  // the rate limit, with its throttled error
   SharedText systemFrame(const std::string& path, const char* op, const std::string* to, const std::string& payload_json) const;
-  void broadcast(const Room& room, ConnId except, const SharedText& text);
+  void broadcast(const Room& room, const Member* except, const SharedText& text);
+  void deliver(Member& to, SharedText text);  // sent, or held while `to` is away
+  void remove(ConnId id);  // out of the room for good: the others are told peer_removed
+  void updateStats();
 
   HubOutput& out_;
   HubLimits limits_;
@@ -79,6 +94,7 @@ class Hub {
   // Open addressing, as every lookup per relayed frame (the Members themselves stay put: held by pointer).
   boost::unordered_flat_map<ConnId, std::unique_ptr<Member>> members_;
   std::unordered_map<std::string, std::unique_ptr<Room>> rooms_;  // by path
+  std::vector<ConnId> away_;  // members in their rejoin grace
   HubStats stats_;
 };
 

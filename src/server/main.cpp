@@ -74,6 +74,9 @@ int parseOptions(int argc, char** argv, ServerConfig& cfg, bool& done) {
   int idle_s = static_cast<int>(cfg.idle_timeout.count());
   app.add_option("--idle-timeout", idle_s, "Seconds of silence before a socket is dropped (pinged at half)")
       ->envname("IMROOM_IDLE_TIMEOUT")->check(CLI::Range(2, 3600));
+  app.add_option("--rejoin-grace", cfg.rejoin_grace_seconds,
+                 "Seconds a member whose socket dropped keeps its place, its frames held, before the others are told it left (0: at once)")
+      ->envname("IMROOM_REJOIN_GRACE")->check(CLI::Range(0.0, 600.0));
   // Proxy mode. The ident and secret come from the environment only (never flags: `ps` would show them).
   app.add_option("--xirsys-url", cfg.xirsys.url, "Xirsys REST API base URL (proxy mode)")->envname("XIRSYS_URL");
   app.add_option("--xirsys-channel", cfg.xirsys.channel, "Xirsys channel (proxy mode)")->envname("XIRSYS_CHANNEL");

@@ -16,7 +16,7 @@ ServerContext::ServerContext(ServerConfig cfg)
     : config(std::move(cfg)),
       signer(config.token_secret.empty() ? TokenSigner::randomSecret() : config.token_secret),
       api(config.signaling, signer, unixNow),
-      signaling(HubLimits{config.max_users_per_room, config.max_frames_per_second}, steadySeconds),
+      signaling(HubLimits{config.max_users_per_room, config.max_frames_per_second, config.rejoin_grace_seconds}, steadySeconds),
       router(StaticFiles(config.root)) {
   router.setApi(&api, config.api_requests_per_second);
   if (config.proxyMode()) proxy.emplace(config.xirsys);
@@ -44,6 +44,8 @@ std::string ServerContext::metrics() const {
   metric("imroom_ws_refused_total", "counter", "WebSocket upgrades refused (token, origin, limits).",
          static_cast<double>(ws_refused));
   metric("imroom_room_members", "gauge", "Users in rooms.", static_cast<double>(s.members));
+  metric("imroom_away_members", "gauge", "Users whose socket dropped, held in their room for the rejoin grace.",
+         static_cast<double>(s.away));
   metric("imroom_rooms", "gauge", "Rooms with at least one user.", static_cast<double>(s.rooms));
   metric("imroom_frames_relayed_total", "counter", "Frames delivered to recipients.",
          static_cast<double>(s.frames_relayed));

@@ -16,9 +16,9 @@ ConnId SignalingService::attach(std::weak_ptr<WebSocketPeer> session, const std:
   return id;
 }
 
-void SignalingService::detach(ConnId id) {
+void SignalingService::detach(ConnId id, Hub::Departure how) {
   if (sessions_.erase(id) == 0) return;
-  hub_.leave(id);
+  hub_.leave(id, how);
 }
 
 void SignalingService::release(const std::string& address) {
@@ -67,6 +67,7 @@ void SignalingService::uncork() {
 }
 
 void SignalingService::tick(std::chrono::steady_clock::time_point now) {
+  hub_.expire();  // rejoin graces that ran out: the others are told those members left
   auto all = snapshot();
   // Closing sockets that already left the hub; those gone since the last tick are dropped from the list.
   retired_.erase(std::remove_if(retired_.begin(), retired_.end(),

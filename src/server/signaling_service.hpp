@@ -22,7 +22,7 @@ class SignalingService : public HubOutput {
   // A socket counts against its address from attach until release, which comes when its file descriptor is
   // closed: a socket that has left the hub but is still closing (up to 5 s) still holds one.
   ConnId attach(std::weak_ptr<WebSocketPeer> session, const std::string& address);
-  void detach(ConnId id);  // out of the service and the hub
+  void detach(ConnId id, Hub::Departure how);  // out of the service and the hub
   void release(const std::string& address);
 
   std::size_t connectionsFrom(const std::string& address) const;

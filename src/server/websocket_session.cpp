@@ -95,6 +95,7 @@ void WebSocketSession<Stream>::run(const TokenClaims& claims, const std::string&
   if (config_.access_log) {
     const char* what = outcome == Hub::JoinOutcome::kJoined     ? "joined"
                        : outcome == Hub::JoinOutcome::kReplaced ? "rejoined (replaced its old socket)"
+                       : outcome == Hub::JoinOutcome::kResumed ? "rejoined within its grace (held frames delivered)"
                        : outcome == Hub::JoinOutcome::kNameTaken ? "refused: name taken"
                                                                  : "refused: room full";
     logLine(LogLevel::kInfo, address_ + " ws " + logSafe(claims.user, 64) + "@" + logSafe(claims.path, 140) + " " + what);
@@ -456,18 +457,18 @@ void WebSocketSession<Stream>::shut() {
     ::close(fd_);
     fd_ = -1;
   }
-  finish();
+  finish(Hub::Departure::kDropped);  // no-op after a close handshake, which finished already
   if (std::exchange(counted_, false)) service_.release(address_);
 }
 
 template <class Stream>
-void WebSocketSession<Stream>::finish() {
+void WebSocketSession<Stream>::finish(Hub::Departure how) {
   if (id_ == 0) return;
   ConnId id = id_;
   id_ = 0;
   if (!closing_) since_ = std::chrono::steady_clock::now();
   closing_ = true;
-  service_.detach(id);
+  service_.detach(id, how);
   // Out of the room, but the socket may still be closing: tick() keeps watching it until it is shut.
   if (!shut_) service_.retire(this->weak_from_this());
 }

@@ -93,7 +93,9 @@ class WebSocketSession : public WebSocketPeer,
   void halfClose();
   bool queueEmpty() const { return queue_head_ == queue_.size(); }
   void shut();     // closes the socket now
-  void finish();   // leaves the hub (once)
+  // Leaves the hub (once). kDropped: the socket went without a close frame (reset, cut, silent), so the member
+  // keeps its place for the rejoin grace.
+  void finish(Hub::Departure how = Hub::Departure::kClosed);
 
   Stream stream_;       // plain: released to fd_ once the session runs
   int fd_ = -1;         // plain: the socket, non-blocking, watched by poller_

@@ -1,7 +1,6 @@
-// A room of three fed arbitrary frames (and joins/leaves) from the fuzzer: the hub never crashes, every frame
-// it sends is valid JSON, and nothing ever reaches a member of another room.
+// A room of three fed arbitrary frames (and joins, leaves, drops and the time passing) from the fuzzer: the hub
+// never crashes and every frame it sends is valid JSON.
 #include <cstdlib>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "hub.hpp"
@@ -10,7 +9,6 @@ namespace {
 using namespace imroom::server;
 
 struct CheckingOutput : HubOutput {
-  std::map<ConnId, std::string> room_of;
   void send(ConnId, SharedText text) override {
     if (nlohmann::json::parse(*text, nullptr, false).is_discarded()) std::abort();
   }
@@ -21,7 +19,7 @@ struct CheckingOutput : HubOutput {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckingOutput out;
   double now = 0;
-  Hub hub(out, HubLimits{3, 1000}, [&] { return now; });
+  Hub hub(out, HubLimits{3, 1000, 5, 300}, [&] { return now; });  // a short grace, little held
   const char* users[] = {"ann", "bob", "cat", "dan"};
   hub.join(1, "c/a", "ann", "x");
   hub.join(2, "c/a", "bob", "");
@@ -37,9 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     switch ((op >> 2) % 5) {
       case 0: hub.receive(who, frame); break;
       case 1: hub.receiveBinary(who); break;
-      case 2: hub.leave(who); break;
+      case 2: hub.leave(who, (op & 0x40) ? Hub::Departure::kDropped : Hub::Departure::kClosed); break;
       case 3: hub.join(who, (op & 0x40) ? "c/a" : "c/b", users[op % 4], (op & 0x80) ? "x" : ""); break;
-      case 4: now += len / 10.0; break;
+      case 4: now += len / 10.0; hub.expire(); break;
     }
   }
   return 0;

@@ -157,6 +157,116 @@ TEST_F(HubTest, TheSamePageReconnectingReplacesItsOldSocketSilently) {
   EXPECT_EQ(out_.last(3)["m"]["f"], "/imroom/a/bob");
 }
 
+// A page whose socket drops (no close frame) keeps its place for the rejoin grace: the others see no leave, what
+// they send it waits, and the same page coming back gets it all, in order, after its "peers".
+TEST_F(HubTest, ADroppedPageKeepsItsPlaceAndGetsWhatWasSentMeanwhile) {
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "page-2");
+  std::size_t ann = out_.count(1), bob = out_.count(2);
+  hub_.leave(1, Hub::Departure::kDropped);
+  EXPECT_EQ(out_.count(2), bob);  // no peer_removed
+  EXPECT_EQ(hub_.stats().away, 1u);
+  EXPECT_EQ(hub_.stats().members, 2u);
+  hub_.receive(2, msg("\"ann\"", R"({"msg":"first"})"));
+  hub_.receive(2, msg("null", R"({"msg":"second"})"));
+  EXPECT_EQ(out_.count(1), ann);  // nothing to the dead socket
+  EXPECT_EQ(out_.count(2), bob);  // and no unknown_recipient for bob: ann is still in the room
+  now_ += 9.5;
+  hub_.expire();
+  EXPECT_EQ(out_.count(2), bob);
+
+  EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "page-1"), Hub::JoinOutcome::kResumed);
+  ASSERT_EQ(out_.count(3), 3u);
+  EXPECT_EQ(out_.frames[3][0]["m"]["o"], "peers");
+  EXPECT_EQ(out_.frames[3][0]["p"]["users"], json({"ann", "bob"}));
+  EXPECT_EQ(out_.frames[3][1]["p"]["msg"], "first");
+  EXPECT_EQ(out_.frames[3][1]["m"]["f"], "/imroom/a/bob");
+  EXPECT_EQ(out_.frames[3][2]["p"]["msg"], "second");
+  EXPECT_EQ(out_.count(2), bob);  // no peer_connected either
+  EXPECT_TRUE(out_.closed.find(1) == out_.closed.end());  // nothing to close: that socket is gone
+  EXPECT_EQ(hub_.stats().away, 0u);
+  now_ += 60;
+  hub_.expire();  // the old grace is over, but the page is back: it stays
+  EXPECT_EQ(out_.count(2), bob);
+  hub_.receive(2, msg("\"ann\"", R"({"msg":"third"})"));
+  EXPECT_EQ(out_.last(3)["p"]["msg"], "third");
+}
+
+TEST_F(HubTest, WhenTheGraceRunsOutTheOthersAreToldAndTheNameIsFree) {
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.leave(1, Hub::Departure::kDropped);
+  // Meanwhile the name stays taken, by another page too.
+  EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "page-9"), Hub::JoinOutcome::kNameTaken);
+  now_ += 10.5;
+  hub_.expire();
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_removed");
+  EXPECT_EQ(out_.last(2)["p"], "ann");
+  EXPECT_EQ(hub_.stats().away, 0u);
+  EXPECT_EQ(hub_.stats().members, 1u);
+  hub_.receive(2, msg("\"ann\""));
+  EXPECT_EQ(out_.last(2)["p"]["code"], "unknown_recipient");
+  // The page back too late joins afresh: the others are told.
+  EXPECT_EQ(hub_.join(4, "imroom/a", "ann", "page-1"), Hub::JoinOutcome::kJoined);
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_connected");
+  EXPECT_EQ(out_.count(4), 1u);  // its "peers", nothing held for it
+}
+
+TEST_F(HubTest, ACloseFrameOrAPageWithoutClientIdLeavesAtOnce) {
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.join(3, "imroom/a", "cat", "page-3");
+  hub_.leave(2, Hub::Departure::kDropped);  // a Xirsys-style client: it could not prove it is back, so no grace
+  EXPECT_EQ(out_.last(1)["m"]["o"], "peer_removed");
+  EXPECT_EQ(out_.last(1)["p"], "bob");
+  hub_.leave(3, Hub::Departure::kClosed);
+  EXPECT_EQ(out_.last(1)["p"], "cat");
+  EXPECT_EQ(hub_.stats().away, 0u);
+  EXPECT_EQ(hub_.stats().members, 1u);
+}
+
+TEST_F(HubTest, AnAwayPageThatWouldBeHandedTooMuchLeavesInstead) {
+  Hub hub{out_, HubLimits{3, 1000, 10, 200}, [this] { return now_; }};
+  hub.join(1, "imroom/a", "ann", "page-1");
+  hub.join(2, "imroom/a", "bob", "");
+  hub.leave(1, Hub::Departure::kDropped);
+  std::size_t bob = out_.count(2);
+  for (int i = 0; i < 4; ++i) hub.receive(2, msg("\"ann\"", R"({"msg":"0123456789012345678901234567890123456789"})"));
+  EXPECT_EQ(out_.count(2), bob);  // still in the room until the next expire()
+  hub.expire();
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_removed");
+  // Back now, it joins afresh, so bob knows that what it sent may not have arrived.
+  EXPECT_EQ(hub.join(3, "imroom/a", "ann", "page-1"), Hub::JoinOutcome::kJoined);
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_connected");
+  EXPECT_EQ(out_.count(3), 1u);
+}
+
+TEST_F(HubTest, AGraceThatOverflowedEndsBeforeTheSamePageJoins) {
+  Hub hub{out_, HubLimits{3, 1000, 10, 200}, [this] { return now_; }};
+  hub.join(1, "imroom/a", "ann", "page-1");
+  hub.join(2, "imroom/a", "bob", "");
+  hub.leave(1, Hub::Departure::kDropped);
+  for (int i = 0; i < 4; ++i) hub.receive(2, msg("\"ann\"", R"({"msg":"0123456789012345678901234567890123456789"})"));
+  // No tick between the overflow and the page's return: the join itself ends the grace first.
+  EXPECT_EQ(hub.join(3, "imroom/a", "ann", "page-1"), Hub::JoinOutcome::kJoined);
+  ASSERT_GE(out_.count(2), 2u);
+  EXPECT_EQ(out_.frames[2][out_.count(2) - 2]["m"]["o"], "peer_removed");
+  EXPECT_EQ(out_.last(2)["m"]["o"], "peer_connected");
+}
+
+TEST_F(HubTest, AnAwayMembersIdJoiningAgainIsAFreshMemberThatNoGraceRemoves) {
+  // The server never reuses an id, but the hub does not rely on it (fuzz_hub_frames reuses ids).
+  hub_.join(1, "imroom/a", "ann", "page-1");
+  hub_.join(2, "imroom/a", "bob", "");
+  hub_.leave(1, Hub::Departure::kDropped);
+  EXPECT_EQ(hub_.join(1, "imroom/b", "cat", ""), Hub::JoinOutcome::kJoined);  // ann leaves for good
+  EXPECT_EQ(out_.last(2)["p"], "ann");
+  EXPECT_EQ(hub_.stats().away, 0u);
+  now_ += 11;
+  hub_.expire();
+  EXPECT_TRUE(hub_.isMember(1));
+}
+
 TEST_F(HubTest, JoiningAgainMovesTheConnection) {
   // Found by fuzz_hub_frames: the same connection id joining twice left a stale entry in its first room.
   hub_.join(1, "imroom/a", "ann", "x");

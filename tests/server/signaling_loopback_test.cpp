@@ -76,6 +76,19 @@ class Signaling : public ::testing::Test {
     return got;
   }
 
+  // The whole answer to GET /metrics, head included.
+  std::string metrics() {
+    net::io_context ioc;
+    tcp::socket s(ioc);
+    s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(s, net::buffer(std::string("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+    std::string text;
+    char buf[4096];
+    boost::system::error_code ec;
+    for (std::size_t n; (n = s.read_some(net::buffer(buf), ec)) > 0 && !ec;) text.append(buf, n);
+    return text;
+  }
+
   // A healthy pair in room "calm": bob sends to cat and cat receives it, stamped.
   void expectCalmRoomWorks(WsClient& bob, WsClient& cat, int n) {
     std::string text = "\"hello " + std::to_string(n) + "\"";
@@ -419,6 +432,38 @@ TEST_F(Signaling, DuplicateNamesAreRefusedUnlessTheSamePageReconnects) {
   EXPECT_EQ((*back)["p"], "welcome back");
 }
 
+// PROTOCOL.md §4.2: a socket cut with no close frame keeps its member's place for the rejoin grace (10 s by
+// default). The others see no leave; what they send it waits and comes after "peers" when the same page is back.
+TEST_F(Signaling, APageWhoseSocketIsCutComesBackToItsPlaceAndWhatWasSentMeanwhile) {
+  auto ann = join("a", "ann", "page-1");
+  auto bob = join("a", "bob", "page-2");
+  ann->drop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the server reads the reset
+  ASSERT_TRUE(bob->send(messageTo("ann", "\"while you were away\"")));
+  ASSERT_TRUE(bob->send(R"({"t":"u","m":{"o":"message","t":null},"p":"to the room"})"));
+  bob->setTimeout(500);
+  EXPECT_FALSE(bob->recv()) << "bob was told something: ann left, or an error";
+  std::string during = metrics();
+  EXPECT_NE(during.find("\nimroom_away_members 1\n"), std::string::npos) << during;
+  EXPECT_NE(during.find("\nimroom_room_members 2\n"), std::string::npos) << during;
+  auto again = std::make_unique<WsClient>();
+  ASSERT_EQ(again->connect(server_->port(), "/v2/" + token("a", "ann", "page-1")), 101);
+  auto peers = again->recvOp("peers");
+  ASSERT_TRUE(peers);
+  EXPECT_EQ((*peers)["p"]["users"], json({"ann", "bob"}));
+  auto first = again->recvOp("message");
+  auto second = again->recvOp("message");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ((*first)["p"], "while you were away");
+  EXPECT_EQ((*first)["m"]["f"], "/imroom/a/bob");
+  EXPECT_EQ((*second)["p"], "to the room");
+  EXPECT_FALSE(bob->recv()) << "bob was told ann joined";
+  ASSERT_TRUE(again->send(messageTo("bob", "\"back\"")));
+  auto back = bob->recvOp("message");
+  ASSERT_TRUE(back);
+  EXPECT_EQ((*back)["p"], "back");
+}
+
 TEST_F(Signaling, AFullRoomSaysSo) {
   auto a = join("full", "a");
   auto b = join("full", "b");
@@ -450,15 +495,7 @@ TEST_F(Signaling, MetricsCountConnectionsRoomsRelayedAndRejectedFrames) {
   ASSERT_TRUE(bob->recvOp("message"));
   ASSERT_TRUE(ann->send("{oops"));
   ASSERT_TRUE(ann->recvOp("error"));
-  net::io_context ioc;
-  tcp::socket s(ioc);
-  s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
-  std::string req = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  net::write(s, net::buffer(req));
-  std::string text;
-  char buf[4096];
-  boost::system::error_code ec;
-  for (std::size_t n; (n = s.read_some(net::buffer(buf), ec)) > 0 && !ec;) text.append(buf, n);
+  std::string text = metrics();
   EXPECT_NE(text.find("Content-Type: text/plain; version=0.0.4"), std::string::npos) << text;
   EXPECT_NE(text.find("\nimroom_ws_connections 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\nimroom_rooms 1\n"), std::string::npos);
@@ -495,6 +532,32 @@ TEST_F(SignalingTimeouts, ASilentSocketIsDroppedAndTheRoomIsTold) {
   auto err = bob->recvOp("error");
   ASSERT_TRUE(err) << "bob was dropped: " << bob->lastError().message();
   EXPECT_EQ((*err)["p"]["code"], "unknown_recipient");
+}
+
+class SignalingShortGrace : public Signaling {
+ protected:
+  void SetUp() override {
+    ServerConfig cfg;
+    cfg.rejoin_grace_seconds = 1;
+    cfg.idle_timeout = std::chrono::seconds(2);  // ticks every 0.5 s
+    startServer(cfg);
+  }
+};
+
+TEST_F(SignalingShortGrace, APageThatDoesNotComeBackIsGoneWhenTheGraceEnds) {
+  auto ann = join("a", "ann", "page-1");
+  auto bob = join("a", "bob", "page-2");
+  auto cut = std::chrono::steady_clock::now();
+  ann->drop();
+  bob->setTimeout(4000);
+  auto left = bob->recvOp("peer_removed");
+  ASSERT_TRUE(left) << "ann never left";
+  EXPECT_EQ((*left)["p"], "ann");
+  EXPECT_GE(std::chrono::steady_clock::now() - cut, std::chrono::milliseconds(900)) << "no grace at all";
+  auto thief = join("a", "ann", "page-9");  // the name is free again
+  auto joined = bob->recvOp("peer_connected");
+  ASSERT_TRUE(joined);
+  EXPECT_EQ((*joined)["p"], "ann");
 }
 
 class SignalingSlowReader : public Signaling {

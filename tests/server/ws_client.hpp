@@ -108,6 +108,14 @@ class WsClient {
   websocket::close_reason closeReason() const { return ws_.reason(); }
   boost::system::error_code lastError() const { return last_error_; }
   const std::string& refusalBody() const { return refusal_body_; }
+  // The connection cut with no close frame (a reset), as a network drop or a killed process leaves it.
+  void drop() {
+    boost::system::error_code ignored;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.set_option(net::socket_base::linger(true, 0), ignored);
+    socket.close(ignored);
+    dead_ = true;
+  }
   void close() {
     if (dead_) return;
     bool done = false;
