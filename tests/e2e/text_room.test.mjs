@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { useServerAndBrowser, startServer, watchErrors, waitForFrames, artifactPath, WEB_ROOT } from "./lib/harness.mjs";
+import { useServerAndBrowser, startServer, startTcpRelay, watchErrors, waitForFrames, artifactPath, WEB_ROOT }
+  from "./lib/harness.mjs";
 
 const env = useServerAndBrowser();
 
@@ -216,6 +217,45 @@ test("a member closes the tab: the others see it leave; it comes back with the s
     await waitMessage(ann, "bob:thanks");
     await ann.context.close();
     await bob2.context.close();
+  });
+
+test("a member's signaling connection is cut: it reconnects, no one sees it leave, and the chat goes on",
+  async () => {
+    // ann signals through a relay that the test cuts (a reset both ways, no close frame): the server keeps her
+    // place for its rejoin grace, and her page comes back to it. Her data channel to bob never depended on it.
+    const relay = await startTcpRelay(env.server.port);
+    const room = freshRoom("cut");
+    const ann = await openMember("ann", room, { url: relay.url });
+    const bob = await openMember("bob", room);
+    await join(ann);
+    await join(bob);
+    await waitMesh([ann, bob]);
+    await bob.page.evaluate(() => {
+      window.__seen = [];
+      window.imroom.on("peer", (d) => window.__seen.push(`${d.username}:${d.event}:${d.channel || ""}`));
+    });
+    relay.cut();
+    await ann.page.waitForFunction(() => window.imroom.state().signaling === "reconnecting", null, { timeout: 5_000 });
+    await bob.page.evaluate(() => window.imroom.send("while ann reconnects"));
+    await ann.page.evaluate(() => window.imroom.send("from ann, reconnecting"));
+    await ann.page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 10_000 });
+    await ann.page.evaluate(() => window.imroom.send("from ann, back"));
+    await waitMessage(ann, "bob:while ann reconnects");
+    await waitMessage(bob, "ann:from ann, reconnecting");
+    await waitMessage(bob, "ann:from ann, back");
+    await bob.page.waitForTimeout(1000);  // a late "left" would show by now
+    assert.deepEqual(await bob.page.evaluate(() => window.__seen), [], "bob saw ann's session change");
+    const peer = (await stateOf(bob)).peers.find((p) => p.username === "ann");
+    assert.ok(peer && peer.present && peer.channel === "open", JSON.stringify(peer));
+    for (const m of [ann, bob]) {
+      const lines = texts(await stateOf(m));
+      for (const l of ["bob:while ann reconnects", "ann:from ann, reconnecting", "ann:from ann, back"]) {
+        assert.equal(lines.filter((x) => x === l).length, 1, `${m.username}: ${l} once`);
+      }
+    }
+    await ann.context.close();
+    await bob.context.close();
+    relay.close();
   });
 
 test("two rooms on one server never see each other", async () => {

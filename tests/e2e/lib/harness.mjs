@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { before, after } from "node:test";
@@ -38,6 +39,34 @@ export async function startServer({ root = WEB_ROOT, args = [], port: wanted = 0
       child.kill("SIGTERM");
       await once(child, "exit");
     },
+  };
+}
+
+// A TCP relay on loopback in front of `port`: a page loaded through it (url) also signals through it (the
+// server names the host the page asked for). cut() resets every connection through it, both ways, with no
+// WebSocket close frame — what a network drop or a dying proxy does; new connections are relayed as before.
+export async function startTcpRelay(port) {
+  const pairs = new Set();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(port, "127.0.0.1");
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const end = () => { pairs.delete(pair); client.destroy(); upstream.destroy(); };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  });
+  relay.listen(0, "127.0.0.1");
+  await once(relay, "listening");
+  const relayPort = relay.address().port;
+  return {
+    url: `http://127.0.0.1:${relayPort}/`,
+    cut() {
+      for (const { client, upstream } of pairs) { client.resetAndDestroy(); upstream.resetAndDestroy(); }
+      pairs.clear();
+    },
+    close() { this.cut(); relay.close(); },
   };
 }
 
