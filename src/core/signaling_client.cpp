@@ -49,6 +49,7 @@ void SignalingClient::beginAttempt() {
   retry_at_ = 0;
   refusal_.clear();
   similar_.clear();
+  held_for_ = 0;
   attempt_started_ = ports_.nowMs();
   setState(ever_connected_ ? SignalingState::kReconnecting : SignalingState::kConnecting);
   json body{{"username", target_.username}, {"room", target_.room}};
@@ -124,6 +125,7 @@ void SignalingClient::onSocketMessage(int socket_id, const std::string& text) {
     std::string code = jsonString(f.payload, "code");
     if (code == "name_taken" || code == "room_full") refusal_ = code;
     similar_ = jsonString(f.payload, "similar");
+    held_for_ = jsonNumber(f.payload, "held_for");
   }
   if (f.op == "peers" && state_ != SignalingState::kConnected) {
     failures_ = 0;
@@ -141,6 +143,12 @@ void SignalingClient::onSocketClosed(int socket_id, int code, const std::string&
   if (code == 1008 && why == "name_taken" && !similar_.empty() && similar_ != target_.username) {
     return fatal("name_taken", "The name '" + target_.username + "' looks too much like '" + similar_ +
                                    "', who is already in room '" + target_.room + "'. Choose another name.");
+  }
+  if (code == 1008 && why == "name_taken" && held_for_ > 0 && held_for_ < 3600) {
+    return fatal("name_taken", "The name '" + target_.username + "' is held in room '" + target_.room +
+                                   "' for a page whose connection dropped, in case it comes back. It is free again in " +
+                                   std::to_string(static_cast<int>(std::ceil(held_for_))) +
+                                   " s: join again then, or choose another name.");
   }
   if (code == 1008 && why == "name_taken") {
     return fatal("name_taken", "The name '" + target_.username + "' is already taken in room '" + target_.room +

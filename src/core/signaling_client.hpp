@@ -99,6 +99,7 @@ class SignalingClient {
   double last_tick_ = 0;  // when tick() last ran
   std::string refusal_;  // the code of an `error` frame that precedes a refusal (name_taken, room_full)
   std::string similar_;  // its p.similar: the member whose name the refused one looks like
+  double held_for_ = 0;  // its p.held_for: seconds until the name, held for a page that dropped, is free
 };
 
 }  // namespace imroom::core

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,7 @@ using nlohmann::json;
 
 struct Hub::Member {
   ConnId id;
+  bool away;  // next to the id: a relay to this member reads both (the rest of away-ness is below)
   Room* room;  // owned by rooms_, which keeps it while it has members
   std::string path, user, client;
   std::string look;  // nameSkeleton(user): what the name looks like
@@ -25,7 +27,6 @@ struct Hub::Member {
   double refilled_at;
   double last_rate_error = -1e9;
   // Away: the socket dropped and the rejoin grace runs until `away_until`; frames for it wait in `held`.
-  bool away = false;
   double away_until = 0;
   std::vector<SharedText> held{};
   std::size_t held_bytes = 0;
@@ -93,6 +94,16 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   auto existing = room.users.find(user);
   if (existing != room.users.end()) {
     Member& old = *existing->second;
+    if (old.away && (client.empty() || old.client != client)) {
+      // Most often the same person in a new tab after the old one crashed: say when the name is free.
+      const double left = std::ceil(old.away_until - clock_());
+      reject(id, nullptr, "name_taken",
+             user + "'s connection dropped a moment ago; the name is held for " + std::to_string(static_cast<int>(left)) +
+                 " s in case that page comes back",
+             {}, left);
+      out_.close(id, CloseCode::kPolicy, "name_taken");
+      return JoinOutcome::kNameTaken;
+    }
     if (client.empty() || old.client != client) {
       reject(id, nullptr, "name_taken", "someone called " + user + " is already in this room");
       out_.close(id, CloseCode::kPolicy, "name_taken");
@@ -127,7 +138,7 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   std::string from = "/" + path + "/" + user;
   std::string from_json = json(from).dump();
   auto member = std::make_unique<Member>(
-      Member{id, &room, path, user, client, std::move(look), std::move(from), std::move(from_json),
+      Member{id, false, &room, path, user, client, std::move(look), std::move(from), std::move(from_json),
              limits_.frames_per_second * 2, now});
   Member* added = member.get();
   room.users[added->user] = added;
@@ -212,12 +223,13 @@ bool Hub::allowFrame(Member& m) {
 }
 
 void Hub::reject(ConnId id, const Member* m, std::string_view code, const std::string& reason,
-                 const std::string& similar) {
+                 const std::string& similar, double held_for) {
   ++stats_.rejected[std::string(code)];
   std::string path = m ? m->path : std::string();
   std::string to = m ? m->user : std::string();
   json p = {{"code", code}, {"reason", reason}};
   if (!similar.empty()) p["similar"] = similar;
+  if (held_for > 0) p["held_for"] = held_for;
   out_.send(id, systemFrame(path, "error", m ? &to : nullptr, p.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 

@@ -78,8 +78,9 @@ class Hub {
 
   void relay(Member& from, std::string_view text);
   // `similar`: for a name refused because it looks like a member's, that member's name (p.similar).
+  // `held_for`: for a name refused because its member is away, the seconds left of its grace (p.held_for).
   void reject(ConnId id, const Member* m, std::string_view code, const std::string& reason,
-              const std::string& similar = {});
+              const std::string& similar = {}, double held_for = 0);
   bool allowFrame(Member& m);
   bool admit(Member& m);  // the rate limit, with its throttled error
   SharedText systemFrame(const std::string& path, const char* op, const std::string* to, const std::string& payload_json) const;

@@ -258,6 +258,34 @@ test("a member's signaling connection is cut: it reconnects, no one sees it leav
     relay.close();
   });
 
+test("a member's connection is gone for good: its name is held for the grace, a new tab is told until when, " +
+     "and then the others see it leave", async () => {
+  const relay = await startTcpRelay(env.server.port);
+  const room = freshRoom("gone");
+  const ann = await openMember("ann", room, { url: relay.url });
+  const bob = await openMember("bob", room);
+  await join(ann);
+  await join(bob);
+  await waitMesh([ann, bob]);
+  relay.close();  // ann's page lives on but can reach the server no more
+  const cutAt = Date.now();
+  const again = await openMember("ann", room);  // the same person, in a new tab
+  const error = await again.page.evaluate(() => window.imroom.join().then(() => "joined", (e) => e.message));
+  assert.match(error, /held in room .* for a page whose connection dropped.*free again in \d+ s/);
+  assert.match((await stateOf(again)).status.text, /free again in \d+ s/);
+  await again.page.waitForTimeout(500);  // a changed screen may wait up to 300 ms for its frame (frame pacing)
+  writeFileSync(artifactPath("text-room-name-held.png"), await again.page.screenshot());
+  assert.equal((await stateOf(bob)).peers.length, 1, "bob saw ann leave before her grace ended");
+  await bob.page.waitForFunction(() => window.imroom.state().peers.length === 0, null, { timeout: 20_000 });
+  const leftAfter = Date.now() - cutAt;
+  assert.ok(leftAfter >= 8_000, `ann left after ${leftAfter} ms, within the 10 s grace`);
+  await join(again);
+  await waitMesh([again, bob]);
+  await bob.page.evaluate(() => window.imroom.send("hello again"));
+  await waitMessage(again, "bob:hello again");
+  for (const m of [ann, bob, again]) await m.context.close();
+});
+
 test("two rooms on one server never see each other", async () => {
   const red = freshRoom("red"), blue = freshRoom("blue");
   const ann = await openMember("ann", red);

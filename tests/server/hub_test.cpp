@@ -196,8 +196,13 @@ TEST_F(HubTest, WhenTheGraceRunsOutTheOthersAreToldAndTheNameIsFree) {
   hub_.join(1, "imroom/a", "ann", "page-1");
   hub_.join(2, "imroom/a", "bob", "");
   hub_.leave(1, Hub::Departure::kDropped);
-  // Meanwhile the name stays taken, by another page too.
+  // Meanwhile the name stays taken, by another page too, with how long it is held.
+  now_ += 2.5;
   EXPECT_EQ(hub_.join(3, "imroom/a", "ann", "page-9"), Hub::JoinOutcome::kNameTaken);
+  EXPECT_EQ(out_.last(3)["p"]["code"], "name_taken");
+  EXPECT_EQ(out_.last(3)["p"]["held_for"], 8);
+  EXPECT_EQ(out_.last(3)["p"]["reason"], "ann's connection dropped a moment ago; the name is held for 8 s in case "
+                                         "that page comes back");
   now_ += 10.5;
   hub_.expire();
   EXPECT_EQ(out_.last(2)["m"]["o"], "peer_removed");

@@ -259,6 +259,7 @@ void World::connect(Member& m, int socket_id) {
     m.open_socket = socket_id;
     json p{{"code", code}, {"reason", code}};
     if (!alike.empty()) p["similar"] = alike;
+    if (!alike.empty() && held_for > 0) p["held_for"] = held_for;
     sendTo(m, "error", "__sys__", m.name, p);
     queue.push_back([&m, socket_id, code] {
       m.open_socket = 0;

@@ -70,6 +70,7 @@ class World {
   bool server_up = true;
   bool p2p_works = true;  // false: peer connections never connect (chat must go through the server)
   int max_room = 8;
+  double held_for = 0;  // > 0: a taken name's member is away (the hub's rejoin grace), free in this many seconds
   std::map<std::string, std::map<std::string, Member*>> rooms;  // room → user → member
   std::map<int, class FakePeer*> peers;  // by global port number
   int next_port = 1;

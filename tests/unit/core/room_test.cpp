@@ -196,6 +196,20 @@ TEST(Room, ANameAlreadyInTheRoomIsRefusedClearly) {
   EXPECT_EQ(ms[0]->controller.state().signaling, SignalingState::kConnected) << "the first ann is untouched";
 }
 
+TEST(Room, ANameHeldForAPageThatDroppedSaysWhenItIsFree) {
+  World w;
+  auto ms = joinAll(w, {"ann"});
+  w.held_for = 7;  // as the hub answers while the first ann's page is within its rejoin grace
+  Member again(w, "ann", "lobby");  // most often the same person, in a new tab
+  again.join();
+  w.advance(500, {&again});
+  EXPECT_EQ(again.controller.state().signaling, SignalingState::kClosed);
+  EXPECT_EQ(again.controller.state().errors.back().code, "name_taken");
+  EXPECT_EQ(again.controller.state().status.text,
+            "The name 'ann' is held in room 'lobby' for a page whose connection dropped, in case it comes back. "
+            "It is free again in 7 s: join again then, or choose another name.");
+}
+
 TEST(Room, ANameThatLooksLikeAMembersIsRefusedNamingThatMember) {
   World w;
   auto ms = joinAll(w, {"ann"});
