@@ -117,7 +117,7 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
     room.looks.erase(old.look);
     members_.erase(old_id);
     if (was_away) {
-      away_.erase(std::find(away_.begin(), away_.end(), old_id));  // listed while away
+      away_.erase(std::remove(away_.begin(), away_.end(), old_id), away_.end());  // listed while away
       outcome = JoinOutcome::kResumed;
     } else {
       out_.close(old_id, CloseCode::kGoingAway, "replaced");

@@ -54,7 +54,10 @@ void JoinPanel::draw(const core::AppState& state, std::vector<core::Intent>& out
   const float height = std::min(avail.y, wanted);
   ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - width) * 0.5f,
                              ImGui::GetCursorPosY() + std::max(0.0f, (avail.y - height) * 0.4f)));
-  ImGui::BeginChild("join", ImVec2(width, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  // A scrollbar only when the window is too short for the card. ImGui decides on one from the frame before, so a
+  // card that just grew to fit a longer message would otherwise keep the scrollbar its growing frame showed.
+  ImGui::BeginChild("join", ImVec2(width, height), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | (height < wanted ? 0 : ImGuiWindowFlags_NoScrollbar));
 
   ImGui::SetWindowFontScale(1.6f);
   ImGui::TextUnformatted("imroom");

@@ -41,6 +41,40 @@ TEST_F(HeadlessUi, FormChangedThroughTheApiShowsInTheFields) {
   EXPECT_EQ(controller_.state().form.room, "news");
 }
 
+// The card is as tall as its contents; when they grow (a long error under the button), it grows over the next
+// frames, and once it has settled no scrollbar is left on it (ImGui decides on one from the frame before).
+TEST_F(HeadlessUi, TheFormGrowsWithALongMessageAndKeepsNoScrollbar) {
+  ImGui::GetIO().DisplaySize = ImVec2(1000, 640);
+  core::AppState s;
+  s.form = core::JoinForm{"ann", "lobby", core::MediaKind::kText};
+  s.status = {core::StatusKind::kInfo, "Choose a name and a room, then join."};
+  auto settle = [&] {
+    int frames = 0;
+    do {
+      frameWith(s);
+    } while (ui_.settling(s) && ++frames < 10);
+    return frames;
+  };
+  auto card = [] {
+    for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+      if (std::string_view(w->Name).find("/join_") != std::string_view::npos) return w;
+    return static_cast<ImGuiWindow*>(nullptr);
+  };
+  settle();
+  ASSERT_NE(card(), nullptr);
+  const float short_height = card()->Size.y;
+  s.status = {core::StatusKind::kError,
+              "The name 'ann' is held in room 'lobby' for a page whose connection dropped, in case it comes back. "
+              "It is free again in 9 s: join again then, or choose another name."};
+  EXPECT_LT(settle(), 10) << "the card never settles";
+  EXPECT_GT(card()->Size.y, short_height + 2 * ImGui::GetTextLineHeight());
+  EXPECT_FALSE(card()->ScrollbarY) << "a scrollbar on a card its contents fit";
+  s.status = {core::StatusKind::kInfo, "Choose a name and a room, then join."};
+  settle();
+  EXPECT_FLOAT_EQ(card()->Size.y, short_height);
+  EXPECT_FALSE(card()->ScrollbarY);
+}
+
 TEST_F(HeadlessUi, DrawsInTinyAndHugeWindowsWithoutAsserting) {
   for (ImVec2 size : {ImVec2(120, 90), ImVec2(320, 568), ImVec2(3840, 2160)}) {
     ImGui::GetIO().DisplaySize = size;
