@@ -35,10 +35,11 @@ async function waitMesh(members, timeout = 15_000) {
   }, members.length - 1, { timeout })));
 }
 
-// ann and bob in a fresh room, joined one after the other, their data channel open.
-async function meshedPair(prefix) {
+// ann and bob in a fresh room, joined one after the other, their data channel open. `annVia`: the server ann's
+// page is loaded from (and so signals through), e.g. a relay the test can cut.
+async function meshedPair(prefix, annVia = env.server) {
   const room = freshRoom(prefix);
-  const ann = await openMember("ann", room);
+  const ann = await openMember("ann", room, annVia);
   const bob = await openMember("bob", room);
   await join(ann);
   await join(bob);
@@ -224,12 +225,7 @@ test("a member's signaling connection is cut: it reconnects, no one sees it leav
     // ann signals through a relay that the test cuts (a reset both ways, no close frame): the server keeps her
     // place for its rejoin grace, and her page comes back to it. Her data channel to bob never depended on it.
     const relay = await startTcpRelay(env.server.port);
-    const room = freshRoom("cut");
-    const ann = await openMember("ann", room, { url: relay.url });
-    const bob = await openMember("bob", room);
-    await join(ann);
-    await join(bob);
-    await waitMesh([ann, bob]);
+    const { ann, bob } = await meshedPair("cut", relay);
     await bob.page.evaluate(() => {
       window.__seen = [];
       window.imroom.on("peer", (d) => window.__seen.push(`${d.username}:${d.event}:${d.channel || ""}`));
@@ -261,12 +257,7 @@ test("a member's signaling connection is cut: it reconnects, no one sees it leav
 test("a member's connection is gone for good: its name is held for the grace, a new tab is told until when, " +
      "and then the others see it leave", async () => {
   const relay = await startTcpRelay(env.server.port);
-  const room = freshRoom("gone");
-  const ann = await openMember("ann", room, { url: relay.url });
-  const bob = await openMember("bob", room);
-  await join(ann);
-  await join(bob);
-  await waitMesh([ann, bob]);
+  const { room, ann, bob } = await meshedPair("gone", relay);
   relay.close();  // ann's page lives on but can reach the server no more
   const cutAt = Date.now();
   const again = await openMember("ann", room);  // the same person, in a new tab
