@@ -278,8 +278,15 @@ void Controller::onPeers(const json& users) {
   }
   present_ = now;
   state_.members_known = true;
-  // Everyone listed that this page has no connection to gets a call from us (the newcomer calls).
+  // Everyone listed that this page has no working connection to gets a call from us (the newcomer calls). A
+  // session whose channel closed meanwhile is over: back after our rejoin grace ran out, the others closed theirs
+  // when the server said we left, and now wait for our call. One still open survives (a server restart).
   for (const std::string& user : present_) {
+    auto old = sessions_.find(user);
+    if (old != sessions_.end() && old->second->channel() == "closed") {
+      log(user + ": our connection closed while we were away; calling again");
+      closeSession(user);
+    }
     if (!sessions_.count(user)) {
       PeerSession* s = startSession(user, client_id_ + "-" + std::to_string(next_sid_++), /*caller=*/true);
       if (s) s->start();

@@ -44,10 +44,13 @@ export async function startServer({ root = WEB_ROOT, args = [], port: wanted = 0
 
 // A TCP relay on loopback in front of `port`: a page loaded through it (url) also signals through it (the
 // server names the host the page asked for). cut() resets every connection through it, both ways, with no
-// WebSocket close frame — what a network drop or a dying proxy does; new connections are relayed as before.
+// WebSocket close frame — what a network drop or a dying proxy does; new connections are relayed as before,
+// unless refuse(true) says the network is down: they are reset as they come, until refuse(false).
 export async function startTcpRelay(port) {
   const pairs = new Set();
+  let refusing = false;
   const relay = net.createServer((client) => {
+    if (refusing) return client.resetAndDestroy();
     const upstream = net.connect(port, "127.0.0.1");
     const pair = { client, upstream };
     pairs.add(pair);
@@ -66,6 +69,7 @@ export async function startTcpRelay(port) {
       for (const { client, upstream } of pairs) { client.resetAndDestroy(); upstream.resetAndDestroy(); }
       pairs.clear();
     },
+    refuse(on) { refusing = on; if (on) this.cut(); },
     close() { this.cut(); relay.close(); },
   };
 }
