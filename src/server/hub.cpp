@@ -94,18 +94,17 @@ Hub::JoinOutcome Hub::join(ConnId id, const std::string& path, const std::string
   auto existing = room.users.find(user);
   if (existing != room.users.end()) {
     Member& old = *existing->second;
-    if (old.away && (client.empty() || old.client != client)) {
-      // Most often the same person in a new tab after the old one crashed: say when the name is free.
-      const double left = std::ceil(old.away_until - clock_());
-      reject(id, nullptr, "name_taken",
-             user + "'s connection dropped a moment ago; the name is held for " + std::to_string(static_cast<int>(left)) +
-                 " s in case that page comes back",
-             {}, left);
-      out_.close(id, CloseCode::kPolicy, "name_taken");
-      return JoinOutcome::kNameTaken;
-    }
     if (client.empty() || old.client != client) {
-      reject(id, nullptr, "name_taken", "someone called " + user + " is already in this room");
+      if (old.away) {
+        // Most often the same person in a new tab after the old one crashed: say when the name is free.
+        const double left = std::ceil(old.away_until - clock_());
+        reject(id, nullptr, "name_taken",
+               user + "'s connection dropped a moment ago; the name is held for " +
+                   std::to_string(static_cast<int>(left)) + " s in case that page comes back",
+               {}, left);
+      } else {
+        reject(id, nullptr, "name_taken", "someone called " + user + " is already in this room");
+      }
       out_.close(id, CloseCode::kPolicy, "name_taken");
       return JoinOutcome::kNameTaken;
     }
