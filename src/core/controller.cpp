@@ -14,6 +14,7 @@ constexpr double kResendAfterMs = 3000;  // an unacknowledged chat message is se
 constexpr std::size_t kMaxEvents = 500;
 constexpr std::size_t kMaxErrors = 20;
 constexpr std::size_t kMaxPendingPerPeer = 2000;
+constexpr double kKeepMissedMs = 10 * 60 * 1000;  // what a member who left missed, kept for its page this long
 
 std::string randomId(Ports& ports, int length) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -38,7 +39,10 @@ Controller::Controller(JoinForm initial, Ports* ports, std::string server, Backo
                        SignalingTimings timings)
     : ports_(ports), server_(std::move(server)), backoff_(backoff), timings_(timings) {
   state_.form = std::move(initial);
-  if (ports_) client_id_ = randomId(*ports_, 12);
+  if (ports_) {
+    client_id_ = randomId(*ports_, 12);
+    page_id_ = randomId(*ports_, 12);
+  }
 }
 
 Controller::~Controller() {
@@ -175,6 +179,8 @@ void Controller::join() {
   state_.peers.clear();
   present_.clear();
   outbox_.clear();
+  pages_.clear();
+  missed_.clear();
   announced_join_ = false;
   state_.members_known = false;
   state_.status = {StatusKind::kBusy, "Joining room '" + state_.joined.room + "'…"};
@@ -202,6 +208,8 @@ void Controller::leave(const std::string& why) {
   peer_users_.clear();
   present_.clear();
   outbox_.clear();
+  pages_.clear();
+  missed_.clear();
   if (state_.signaling != SignalingState::kClosed) signaling_->stop();
   state_.signaling = SignalingState::kClosed;
   if (media_ready_ || state_.joined.media != MediaKind::kText) ports_->releaseMedia();
@@ -288,7 +296,7 @@ void Controller::onPeers(const json& users) {
       closeSession(user);
     }
     if (!sessions_.count(user)) {
-      PeerSession* s = startSession(user, client_id_ + "-" + std::to_string(next_sid_++), /*caller=*/true);
+      PeerSession* s = startSession(user, page_id_ + "-" + std::to_string(next_sid_++), /*caller=*/true);
       if (s) s->start();
     }
   }
@@ -314,7 +322,17 @@ void Controller::onPeerJoined(const std::string& user) {
 void Controller::onPeerLeft(const std::string& user) {
   if (!present_.erase(user) && !sessions_.count(user)) return;
   closeSession(user);
-  outbox_.erase(user);  // addressed to someone who is no longer in the room
+  // What it has not acknowledged waits for the same page to come back; no one else gets it.
+  auto page = pages_.find(user);
+  auto queue = outbox_.find(user);
+  if (page != pages_.end()) {
+    Missed& missed = missed_[user];
+    if (missed.page != page->second) missed = Missed{page->second, 0, {}, 0};
+    missed.since = ports_->nowMs();
+    if (queue != outbox_.end())
+      for (const Pending& p : queue->second) missed.lines.push_back(p.message);
+  }
+  if (queue != outbox_.end()) outbox_.erase(queue);
   log(user + " left");
   refreshPeers();
   emit("peer", json{{"username", user}, {"event", "left"}});
@@ -323,6 +341,8 @@ void Controller::onPeerLeft(const std::string& user) {
 void Controller::onNegotiation(const std::string& from, const json& msg) {
   const std::string sid = jsonString(msg, "sid");
   const std::string type = jsonString(msg, "type");
+  const std::string page = jsonString(msg, "page");
+  if (!page.empty()) notePage(from, page);
   auto it = sessions_.find(from);
   if (it != sessions_.end() && it->second->sid() == sid) {
     it->second->onSignal(msg);
@@ -350,6 +370,25 @@ void Controller::onNegotiation(const std::string& from, const json& msg) {
   refreshPeers();
 }
 
+// A member's page, as its negotiation names it. Back in the room after others saw it leave, the same page gets
+// what it missed from us (queued like anything else we send it: over the channel once open, else the socket);
+// another page under that name gets none of it.
+void Controller::notePage(const std::string& user, const std::string& page) {
+  if (page.size() > 64) return;
+  pages_[user] = page;
+  auto it = missed_.find(user);
+  if (it == missed_.end()) return;
+  Missed missed = std::move(it->second);
+  missed_.erase(it);
+  if (missed.page != page || missed.lines.empty()) return;
+  auto& queue = outbox_[user];
+  for (auto m = missed.lines.rbegin(); m != missed.lines.rend(); ++m) queue.push_front(Pending{std::move(*m), 0});
+  log(user + " is back: sending " + std::to_string(missed.lines.size()) +
+      (missed.lines.size() == 1 ? " message" : " messages") + " sent while they were away" +
+      (missed.dropped ? " (the " + std::to_string(missed.dropped) + " oldest were not kept)" : ""));
+  refreshPeers();
+}
+
 PeerSession* Controller::startSession(const std::string& user, const std::string& sid, bool caller) {
   const int peer_id = next_peer_id_++;
   std::unique_ptr<PeerPort> port = ports_->createPeer(peer_id, ice_config_);
@@ -359,6 +398,7 @@ PeerSession* Controller::startSession(const std::string& user, const std::string
   }
   PeerSession::Hooks hooks;
   hooks.signal = [this, user](json msg) {
+    msg["page"] = page_id_;
     if (!signaling_ || !signaling_->send("message", user, json{{"msg", std::move(msg)}}))
       log(user + ": could not send a negotiation message (signaling is down)", StatusKind::kError);
   };
@@ -557,7 +597,7 @@ std::string Controller::sendChat(const std::string& text, const std::string& to,
   if (!to.empty() && !present_.count(to) && !sessions_.count(to)) return fail(to + " is not in this room.");
 
   ChatMessage m;
-  m.id = client_id_ + "-" + std::to_string(next_message_++);
+  m.id = page_id_ + "-" + std::to_string(next_message_++);
   m.from = state_.joined.username;
   m.to = to;
   m.text = trimmed;
@@ -579,6 +619,16 @@ std::string Controller::sendChat(const std::string& text, const std::string& to,
   for (const std::string& user : recipients) {
     outbox_[user].push_back(Pending{m, 0});
     deliver(user);
+  }
+  if (to.empty()) {
+    for (auto& [user, missed] : missed_) {
+      if (recipients.count(user)) continue;
+      missed.lines.push_back(m);
+      if (missed.lines.size() > kMaxPendingPerPeer) {
+        missed.lines.pop_front();
+        ++missed.dropped;
+      }
+    }
   }
   refreshPeers();
   emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
@@ -695,6 +745,9 @@ void Controller::tick() {
     log(user + ": connection given up");
     closeSession(user);
     if (!present_.count(user)) outbox_.erase(user);
+  }
+  for (auto it = missed_.begin(); it != missed_.end();) {
+    it = now - it->second.since > kKeepMissedMs ? missed_.erase(it) : std::next(it);
   }
   for (const auto& [user, queue] : outbox_) deliver(user);
   if (!dead.empty()) {

@@ -65,7 +65,8 @@ class Controller {
   // The browser blocked (true) or now plays (false) the others' sound.
   void onSound(bool blocked);
 
-  const std::string& clientId() const { return client_id_; }
+  // This page's id as the others know it: its chat message ids and call ids begin with it (PROTOCOL.md §5).
+  const std::string& pageId() const { return page_id_; }
   // The page's address (origin + path), for the room link the status bar offers to copy.
   void setPageUrl(std::string url);
   // What the page's <iframe> (if any) lets us use; joining with media it forbids says so instead of asking.
@@ -81,6 +82,16 @@ class Controller {
   struct Pending {
     ChatMessage message;
     double sent_at = 0;  // 0 = not sent yet
+  };
+  // What a member who left (peer_removed) has not got from us: the messages it had not acknowledged when it
+  // left, and the lines we sent the room since. Kept for the same page (page id) coming back within
+  // kKeepMissedMs — a dropped network, or a server without a rejoin grace; a different page under that name
+  // (a reload, someone else) gets none of it.
+  struct Missed {
+    std::string page;
+    double since = 0;  // when it left
+    std::deque<ChatMessage> lines;
+    std::size_t dropped = 0;  // the oldest lines let go of, beyond kMaxPendingPerPeer
   };
 
   void join();
@@ -111,6 +122,7 @@ class Controller {
   void onPeerJoined(const std::string& user);
   void onPeerLeft(const std::string& user);
   void onNegotiation(const std::string& from, const nlohmann::json& msg);
+  void notePage(const std::string& user, const std::string& page);  // a member's page id, from its negotiation
   void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"}, {"ack"} or both
   void receiveChat(const std::string& from, const nlohmann::json& chat);
   void acknowledged(const std::string& from, const nlohmann::json& ids);  // an id, or an array of ids
@@ -132,12 +144,18 @@ class Controller {
   std::string server_;
   BackoffPolicy backoff_;
   SignalingTimings timings_;
+  // A secret between this page and the server: the token carries it, and it is what lets this page resume its
+  // place after a drop (the hub's rejoin grace). It never goes to another member: whoever knew it could take
+  // over the place of a member whose connection dropped, and get what is held for it.
   std::string client_id_;
+  std::string page_id_;  // public: how the other members tell this page from another one under the same name
   std::unique_ptr<SignalingClient> signaling_;
   std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
   std::map<int, std::string> peer_users_;  // peer id → user, for routing browser events
   std::set<std::string> present_;          // users the server lists in the room (self excluded)
   std::map<std::string, std::deque<Pending>> outbox_;
+  std::map<std::string, std::string> pages_;  // user → the page id its negotiation carried last
+  std::map<std::string, Missed> missed_;      // users who left, and what they have not got from us
   // Chat ids received from a user and not acknowledged yet. Filled while a received message's event runs, so
   // that an answer sent from the listener carries the acknowledgement (one data channel message, not two);
   // what no answer carried is sent on its own right after.

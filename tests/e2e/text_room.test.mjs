@@ -277,15 +277,19 @@ test("a member's connection is gone for good: its name is held for the grace, a 
   for (const m of [ann, bob, again]) await m.context.close();
 });
 
-test("a member back after its grace ran out: the others saw it leave, and now it joins and chats again",
+test("a member back after its grace ran out: the others saw it leave; back, it gets what was said meanwhile, once, and chats again",
   async () => {
     const relay = await startTcpRelay(env.server.port);
     const { ann, bob } = await meshedPair("late", relay);
     relay.refuse(true);  // ann's network is down for longer than the 10 s grace
     await bob.page.waitForFunction(() => window.imroom.state().peers.length === 0, null, { timeout: 20_000 });
+    await bob.page.evaluate(() => window.imroom.send("said while ann was gone"));
     relay.refuse(false);
     await ann.page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 20_000 });
     await waitMesh([ann, bob], 30_000);
+    await waitMessage(ann, "bob:said while ann was gone");
+    await bob.page.waitForFunction(() => window.imroom.state().pending === 0, null, { timeout: 10_000 });
+    assert.equal(texts(await stateOf(ann)).filter((t) => t === "bob:said while ann was gone").length, 1);
     await ann.page.evaluate(() => window.imroom.send("back at last"));
     await bob.page.evaluate(() => window.imroom.send("welcome back"));
     await waitMessage(bob, "ann:back at last");

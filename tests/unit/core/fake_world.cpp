@@ -12,6 +12,7 @@ class FakeSocket : public SocketPort {
   }
   bool send(const std::string& text) override {
     if (member_.open_socket != id_) return false;
+    world_.wire.push_back(text);
     world_.queue.push_back([w = &world_, m = &member_, id = id_, text] {
       if (m->open_socket == id) w->fromClient(*m, text);
     });
@@ -105,6 +106,7 @@ class FakePeer : public PeerPort {
     std::string text = sent;
     FakePeer* other = partner();
     if (!channel_open_ || !other) return false;
+    world_.wire.push_back(text);
     nlohmann::json payload = nlohmann::json::parse(text, nullptr, false);
     if (payload.is_object() && payload.contains("chat")) ++world_.channel_chat;
     if (payload.is_object() && payload.contains("ack")) {
@@ -176,7 +178,8 @@ class FakePeer : public PeerPort {
 };
 
 Member::Member(World& w, std::string n, std::string r)
-    : world(w), name(std::move(n)), room(std::move(r)), controller(JoinForm{}, this, "") {
+    : random_state_(static_cast<std::uint64_t>(w.next_page++) * 0x9E3779B97F4A7C15ULL),
+      world(w), name(std::move(n)), room(std::move(r)), controller(JoinForm{}, this, "") {
   controller.onEvent = [this](const std::string& type, const json& detail) {
     events.push_back(json{{"type", type}, {"detail", detail}});
   };
@@ -184,7 +187,8 @@ Member::Member(World& w, std::string n, std::string r)
 
 double Member::nowMs() { return world.now; }
 
-void Member::postJson(int request_id, const std::string& url, const std::string&) {
+void Member::postJson(int request_id, const std::string& url, const std::string& body) {
+  posted.push_back(body);
   world.queue.push_back([this, request_id, url] {
     if (!world.server_up) return controller.onHttp(request_id, 0, "");
     if (url != "/api/join") return controller.onHttp(request_id, 404, R"({"s":"error","v":"not_found"})");

@@ -4,6 +4,7 @@
 // through one queue, run by the test. (The real server is tested with real sockets in tests/server.)
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -24,7 +25,11 @@ class Member : public Ports {
  public:
   Member(World& world, std::string name, std::string room);
   double nowMs() override;
-  double random01() override { return 0.5; }
+  // Ids drawn from it differ between pages (each page has its own sequence); backoff jitter stays mid-range.
+  double random01() override {
+    random_state_ = random_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return 0.25 + 0.5 * static_cast<double>(random_state_ >> 11) / 9007199254740992.0;
+  }
   void postJson(int request_id, const std::string& url, const std::string& body) override;
   std::unique_ptr<SocketPort> openSocket(int socket_id, const std::string& url) override;
   std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) override;
@@ -56,9 +61,11 @@ class Member : public Ports {
   // Texts of the chat log, "from:text" each, in order.
   std::vector<std::string> lines() const;
 
+  std::uint64_t random_state_;  // before the controller, which draws its ids as it is made
   World& world;
   std::string name, room;
   Controller controller;
+  std::vector<std::string> posted;  // the bodies of the page's HTTP requests
   int open_socket = 0;  // the socket id the server holds for this member (0 = none)
   std::vector<nlohmann::json> events;  // onEvent: {"type":…, "detail":…}
 };
@@ -74,6 +81,8 @@ class World {
   std::map<std::string, std::map<std::string, Member*>> rooms;  // room → user → member
   std::map<int, class FakePeer*> peers;  // by global port number
   int next_port = 1;
+  long next_page = 1;        // seeds each Member's random sequence
+  std::vector<std::string> wire;  // every text a page sent to the server or over a data channel
   long relayed_chat = 0;    // chat payloads relayed through the server
   long channel_chat = 0;    // chat payloads sent over data channels
   long channel_acks = 0;    // acknowledgements sent over data channels on their own (not carried by a chat)

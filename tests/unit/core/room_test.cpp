@@ -569,6 +569,121 @@ TEST(Room, APeerThatReloadsIsAnsweredAfresh) {
   EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open");
 }
 
+bool logged(const Member& m, const std::string& part) {
+  for (const LogLine& l : m.controller.state().events)
+    if (l.text.find(part) != std::string::npos) return true;
+  return false;
+}
+
+TEST(Room, TheClientIdThatResumesAPlaceNeverReachesAnotherMember) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  ms[0]->controller.sendChat("to all", "");
+  ms[0]->controller.sendChat("to bob", "bob");
+  w.p2p_works = false;  // and a call whose chat goes through the server
+  auto cat = std::make_unique<Member>(w, "cat", "lobby");
+  cat->join();
+  w.advance(500, {ms[0].get(), ms[1].get(), cat.get()});
+  ms[0]->controller.sendChat("to cat", "cat");
+  w.run();
+  ASSERT_EQ(countLine(*cat, "ann:to cat"), 1);
+  for (Member* m : {ms[0].get(), ms[1].get(), cat.get()}) {
+    ASSERT_FALSE(m->posted.empty());
+    const json request = json::parse(m->posted.front());
+    const std::string client = request.value("client", "");
+    ASSERT_EQ(client.size(), 12u) << m->name << " proves it is the same page to the server with it";
+    EXPECT_NE(client, m->controller.pageId());
+    int with_page = 0;
+    for (const std::string& text : w.wire) {
+      EXPECT_EQ(text.find(client), std::string::npos) << m->name << "'s client id went out in " << text;
+      with_page += text.find(m->controller.pageId()) != std::string::npos;
+    }
+    EXPECT_GT(with_page, 0) << m->name << "'s calls and messages carry its page id";
+  }
+}
+
+TEST(Room, AMemberBackAfterTheOthersSawItLeaveGetsWhatItMissedOnce) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob", "cat"});
+  Member &ann = *ms[0], &bob = *ms[1], &cat = *ms[2];
+  // A private message ann got, but whose acknowledgement was lost.
+  w.drop_acks = true;
+  bob.controller.sendChat("psst", "ann");
+  w.run();
+  w.drop_acks = false;
+  ASSERT_EQ(countLine(ann, "bob:psst"), 1);
+  ASSERT_EQ(bob.controller.state().pending, 1);
+  // ann's socket drops and the server says she left at once (no rejoin grace: the Xirsys cloud).
+  w.disconnect(ann, true, 1006, "");
+  w.run();
+  ASSERT_EQ(bob.controller.state().peers.size(), 1u) << "bob saw ann leave";
+  ASSERT_EQ(bob.controller.state().peers[0].username, "cat");
+  bob.controller.sendChat("while ann was away", "");
+  cat.controller.sendChat("me too", "");
+  std::string error;
+  EXPECT_TRUE(bob.controller.sendChat("are you there", "ann", &error).empty());
+  EXPECT_EQ(error, "ann is not in this room.");
+  w.run();
+  EXPECT_EQ(countLine(ann, "bob:while ann was away"), 0);
+  EXPECT_EQ(countLine(cat, "bob:while ann was away"), 1);
+  EXPECT_EQ(bob.controller.state().pending, 0) << "what waits for ann is not shown as pending for the room";
+  // The same page comes back: it calls, its offer names its page, and the others send what it missed.
+  w.advance(12000, all(ms));
+  ASSERT_EQ(ann.controller.state().signaling, SignalingState::kConnected);
+  EXPECT_EQ(countLine(ann, "bob:while ann was away"), 1);
+  EXPECT_EQ(countLine(ann, "cat:me too"), 1);
+  EXPECT_EQ(countLine(ann, "bob:psst"), 1) << "sent again, shown once";
+  EXPECT_TRUE(logged(bob, "ann is back: sending 2 messages sent while they were away"));
+  EXPECT_TRUE(logged(cat, "ann is back: sending 1 message sent while they were away"));
+  EXPECT_EQ(bob.controller.state().pending, 0) << "acknowledged";
+  EXPECT_EQ(cat.controller.state().pending, 0);
+  bob.controller.sendChat("welcome back", "");
+  w.run();
+  EXPECT_EQ(countLine(ann, "bob:welcome back"), 1);
+  EXPECT_EQ(countLine(cat, "bob:while ann was away"), 1);
+}
+
+TEST(Room, ANewPageUnderALeftMembersNameGetsNoneOfWhatTheOldPageMissed) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  w.drop_acks = true;
+  ms[0]->controller.sendChat("for bob's old page", "bob");
+  w.run();
+  w.drop_acks = false;
+  ASSERT_EQ(ms[0]->controller.state().pending, 1);
+  ms[1]->controller.apply(Leave{});
+  w.run();
+  ms[0]->controller.sendChat("while bob was gone", "");
+  w.run();
+  ms[1] = std::make_unique<Member>(w, "bob", "lobby");  // a new page (a reload, or someone else)
+  ms[1]->join();
+  w.advance(4000, all(ms));
+  ASSERT_EQ(ms[1]->controller.state().peers.size(), 1u);
+  EXPECT_EQ(ms[1]->controller.state().peers[0].channel, "open");
+  EXPECT_EQ(countLine(*ms[1], "ann:for bob's old page"), 0);
+  EXPECT_EQ(countLine(*ms[1], "ann:while bob was gone"), 0);
+  EXPECT_EQ(ms[0]->controller.state().pending, 0);
+  EXPECT_FALSE(logged(*ms[0], "bob is back"));
+}
+
+TEST(Room, WhatALeftMemberMissedIsKeptTenMinutes) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  w.disconnect(*ms[0], true, 1006, "");
+  w.run();
+  ms[1]->controller.sendChat("too long ago", "");
+  w.server_up = false;  // ann cannot come back for a while
+  w.advance(11 * 60 * 1000, all(ms), 1000);
+  w.server_up = true;
+  w.advance(15000, all(ms));
+  ASSERT_EQ(ms[0]->controller.state().peers.size(), 1u);
+  EXPECT_EQ(ms[0]->controller.state().peers[0].channel, "open");
+  EXPECT_EQ(countLine(*ms[0], "bob:too long ago"), 0);
+  ms[1]->controller.sendChat("now", "");
+  w.run();
+  EXPECT_EQ(countLine(*ms[0], "bob:now"), 1);
+}
+
 TEST(Room, EventsForTheJsApi) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
