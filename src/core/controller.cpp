@@ -14,7 +14,11 @@ constexpr double kResendAfterMs = 3000;  // an unacknowledged chat message is se
 constexpr std::size_t kMaxEvents = 500;
 constexpr std::size_t kMaxErrors = 20;
 constexpr std::size_t kMaxPendingPerPeer = 2000;
-constexpr double kKeepMissedMs = 10 * 60 * 1000;  // what a member who left missed, kept for its page this long
+// What a member who left missed is kept for its page this long, up to this many bytes of text, for the members
+// who left last (a busy room's comings and goings must not fill the page's memory).
+constexpr double kKeepMissedMs = 10 * 60 * 1000;
+constexpr std::size_t kMaxMissedBytes = 512 * 1024;
+constexpr std::size_t kMaxMissedMembers = 16;
 
 std::string randomId(Ports& ports, int length) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -326,11 +330,16 @@ void Controller::onPeerLeft(const std::string& user) {
   auto page = pages_.find(user);
   auto queue = outbox_.find(user);
   if (page != pages_.end()) {
+    if (!missed_.count(user) && missed_.size() >= kMaxMissedMembers) {
+      missed_.erase(std::min_element(missed_.begin(), missed_.end(), [](const auto& a, const auto& b) {
+        return a.second.since < b.second.since;
+      }));
+    }
     Missed& missed = missed_[user];
-    if (missed.page != page->second) missed = Missed{page->second, 0, {}, 0};
+    if (missed.page != page->second) missed = Missed{page->second};
     missed.since = ports_->nowMs();
     if (queue != outbox_.end())
-      for (const Pending& p : queue->second) missed.lines.push_back(p.message);
+      for (const Pending& p : queue->second) missed.keep(p.message);
   }
   if (queue != outbox_.end()) outbox_.erase(queue);
   log(user + " left");
@@ -368,6 +377,16 @@ void Controller::onNegotiation(const std::string& from, const json& msg) {
   PeerSession* s = startSession(from, sid, /*caller=*/false);
   if (s) s->onSignal(msg);
   refreshPeers();
+}
+
+void Controller::Missed::keep(const ChatMessage& m) {
+  lines.push_back(m);
+  bytes += m.text.size();
+  while (lines.size() > kMaxPendingPerPeer || bytes > kMaxMissedBytes) {
+    bytes -= lines.front().text.size();
+    lines.pop_front();
+    ++dropped;
+  }
 }
 
 // A member's page, as its negotiation names it. Back in the room after others saw it leave, the same page gets
@@ -621,14 +640,8 @@ std::string Controller::sendChat(const std::string& text, const std::string& to,
     deliver(user);
   }
   if (to.empty()) {
-    for (auto& [user, missed] : missed_) {
-      if (recipients.count(user)) continue;
-      missed.lines.push_back(m);
-      if (missed.lines.size() > kMaxPendingPerPeer) {
-        missed.lines.pop_front();
-        ++missed.dropped;
-      }
-    }
+    for (auto& [user, missed] : missed_)
+      if (!recipients.count(user)) missed.keep(m);
   }
   refreshPeers();
   emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},

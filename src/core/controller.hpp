@@ -84,14 +84,16 @@ class Controller {
     double sent_at = 0;  // 0 = not sent yet
   };
   // What a member who left (peer_removed) has not got from us: the messages it had not acknowledged when it
-  // left, and the lines we sent the room since. Kept for the same page (page id) coming back within
-  // kKeepMissedMs — a dropped network, or a server without a rejoin grace; a different page under that name
-  // (a reload, someone else) gets none of it.
+  // left, and the lines we sent the room since. Kept for the same page (page id) coming back within 10 minutes
+  // — a dropped network, or a server without a rejoin grace; a different page under that name (a reload,
+  // someone else) gets none of it. Bounded (controller.cpp): the oldest lines go first.
   struct Missed {
     std::string page;
     double since = 0;  // when it left
     std::deque<ChatMessage> lines;
-    std::size_t dropped = 0;  // the oldest lines let go of, beyond kMaxPendingPerPeer
+    std::size_t bytes = 0;    // of text in `lines`
+    std::size_t dropped = 0;  // the oldest lines let go of, beyond the bounds
+    void keep(const ChatMessage& m);
   };
 
   void join();

@@ -290,6 +290,8 @@ test("a member back after its grace ran out: the others saw it leave; back, it g
     await waitMessage(ann, "bob:said while ann was gone");
     await bob.page.waitForFunction(() => window.imroom.state().pending === 0, null, { timeout: 10_000 });
     assert.equal(texts(await stateOf(ann)).filter((t) => t === "bob:said while ann was gone").length, 1);
+    await ann.page.waitForTimeout(500);  // a changed screen may wait up to 300 ms for its frame (frame pacing)
+    writeFileSync(artifactPath("text-room-back-after-grace.png"), await ann.page.screenshot());
     await ann.page.evaluate(() => window.imroom.send("back at last"));
     await bob.page.evaluate(() => window.imroom.send("welcome back"));
     await waitMessage(bob, "ann:back at last");

@@ -684,6 +684,32 @@ TEST(Room, WhatALeftMemberMissedIsKeptTenMinutes) {
   EXPECT_EQ(countLine(*ms[0], "bob:now"), 1);
 }
 
+TEST(Room, WhatALeftMemberMissedIsBoundedAndTheNewestIsKept) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  w.disconnect(*ms[0], true, 1006, "");
+  w.run();
+  // 70 lines of 8000 bytes: 560,000 bytes, over the 512 KiB kept for one member.
+  for (int i = 0; i < 70; ++i) {
+    std::string text = std::to_string(i) + ":" + std::string(7990, 'x');
+    ASSERT_FALSE(ms[1]->controller.sendChat(text, "").empty());
+  }
+  w.advance(12000, all(ms));
+  ASSERT_EQ(ms[0]->controller.state().peers.size(), 1u);
+  int got = 0;
+  bool newest = false, oldest = false;
+  for (const std::string& line : ms[0]->lines()) {
+    if (line.rfind("bob:", 0) != 0) continue;
+    ++got;
+    newest = newest || line.rfind("bob:69:", 0) == 0;
+    oldest = oldest || line.rfind("bob:0:", 0) == 0;
+  }
+  EXPECT_EQ(got, 65);
+  EXPECT_TRUE(newest);
+  EXPECT_FALSE(oldest);
+  EXPECT_TRUE(logged(*ms[1], "ann is back: sending 65 messages sent while they were away (the 5 oldest were not kept)"));
+}
+
 TEST(Room, EventsForTheJsApi) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
