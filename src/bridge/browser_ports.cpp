@@ -37,10 +37,10 @@ class OwnedPeer : public PeerConnection {
 }  // namespace
 
 BrowserPorts::BrowserPorts() {
-  for (Target t : {kSocket, kPeer, kHttp, kChannel, kMedia}) setRouter(t, this);
+  for (Target t : {kSocket, kPeer, kHttp, kChannel, kMedia, kLater}) setRouter(t, this);
 }
 BrowserPorts::~BrowserPorts() {
-  for (Target t : {kSocket, kPeer, kHttp, kChannel, kMedia}) setRouter(t, nullptr);
+  for (Target t : {kSocket, kPeer, kHttp, kChannel, kMedia, kLater}) setRouter(t, nullptr);
   releaseMedia();
 }
 
@@ -115,9 +115,15 @@ void BrowserPorts::forget(int target, int id) {
   if (target == kPeer) peers_.erase(id);
 }
 
+// A microtask: it runs once the event being handled returns, after the promise callbacks that event started.
+void BrowserPorts::requestAfterEvent() { val::global("queueMicrotask")(handler(kLater, 0, "after")); }
+
 void BrowserPorts::onBrowserEvent(int target, int id, const std::string& kind, const val& ev) {
   if (!controller_) return;
   switch (target) {
+    case kLater:
+      controller_->afterEvent();
+      break;
     case kHttp: {
       val status = ev["status"];
       controller_->onHttp(id, status.isNumber() ? status.as<int>() : 0, stringOf(ev, "body"));

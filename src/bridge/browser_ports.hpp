@@ -33,6 +33,7 @@ class BrowserPorts : public core::Ports, public EventRouter {
   void useDevice(bool video, const std::string& id) override;
   void enableSound() override;
   void openLink(const std::string& url) override;
+  void requestAfterEvent() override;
   // The hidden <video> elements behind the tiles (null when there is none).
   emscripten::val localVideo() const;
   emscripten::val remoteVideo(int peer_id) const;

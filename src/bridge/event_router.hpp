@@ -9,7 +9,7 @@
 
 namespace imroom::bridge {
 
-enum Target { kSocket = 0, kPeer = 1, kHttp = 2, kChannel = 3, kText = 4, kMedia = 5, kA11y = 6, kTargets = 7 };
+enum Target { kSocket = 0, kPeer = 1, kHttp = 2, kChannel = 3, kText = 4, kMedia = 5, kA11y = 6, kLater = 7, kTargets = 8 };
 
 class EventRouter {
  public:

@@ -674,6 +674,14 @@ void Controller::deliver(const std::string& user) {
   }
 }
 
+void Controller::afterEvent() {
+  Batch batch(*this);
+  after_event_requested_ = false;
+  std::vector<std::string> users;
+  for (const auto& [user, ids] : acks_due_) users.push_back(user);
+  for (const std::string& user : users) flushAcks(user);
+}
+
 void Controller::flushAcks(const std::string& user) {
   auto due = acks_due_.find(user);
   if (due == acks_due_.end()) return;
@@ -731,14 +739,18 @@ void Controller::receiveChat(const std::string& from, const json& chat) {
   if (!to.empty() && to != state_.joined.username) return;  // not for us (cannot happen through imroom-server)
   m.to = to;
   // Acknowledged every time (the sender may have missed our last acknowledgement). Due before the message
-  // event, so that an answer sent from a listener carries it; sent on its own after the event otherwise.
+  // event, so that an answer sent from a listener, or from a promise callback it started, carries it; sent on
+  // its own once the event and those callbacks are done (a microtask) otherwise.
   acks_due_[from].push_back(m.id);
   if (state_.chat.add(m)) {
     emit("message", json{{"id", m.id}, {"from", m.from}, {"to", to.empty() ? json(nullptr) : json(to)},
                          {"text", m.text}, {"ts", m.ts}, {"own", false}});
     changed();
   }
-  flushAcks(from);
+  if (!after_event_requested_) {
+    after_event_requested_ = true;
+    ports_->requestAfterEvent();
+  }
 }
 
 // ---- time -------------------------------------------------------------------------------------------

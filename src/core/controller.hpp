@@ -54,6 +54,8 @@ class Controller {
   void onSocketMessage(int socket_id, const std::string& text);
   void onSocketClosed(int socket_id, int code, const std::string& reason);
   void onPeerEvent(int peer_id, const PeerEvent& event);
+  // The event that asked for it (Ports::requestAfterEvent) is over: acknowledgements no message carried go now.
+  void afterEvent();
   // getUserMedia's outcome: ok with what was granted, or the error's name (NotAllowedError, NotFoundError, …).
   void onMedia(bool ok, bool video, bool audio, const std::string& error_name, const std::string& error_message);
 
@@ -159,9 +161,10 @@ class Controller {
   std::map<std::string, std::string> pages_;  // user → the page id its negotiation carried last
   std::map<std::string, Missed> missed_;      // users who left, and what they have not got from us
   // Chat ids received from a user and not acknowledged yet. Filled while a received message's event runs, so
-  // that an answer sent from the listener carries the acknowledgement (one data channel message, not two);
-  // what no answer carried is sent on its own right after.
+  // that an answer sent from the listener — or from a promise callback the event started — carries the
+  // acknowledgement (one data channel message, not two); what no message carried is sent on its own after.
   std::map<std::string, std::vector<std::string>> acks_due_;
+  bool after_event_requested_ = false;
   std::string page_url_;
   std::string ice_config_ = R"({"iceServers":[]})";
   bool announced_join_ = false;

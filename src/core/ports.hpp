@@ -101,6 +101,9 @@ class Ports {
   virtual void openLink(const std::string& url) = 0;
   // A peer connection configured with `config_json` ({"iceServers":[…]}); its events come back with `peer_id`.
   virtual std::unique_ptr<PeerPort> createPeer(int peer_id, const std::string& config_json) = 0;
+  // Calls Controller::afterEvent() once the browser event being handled is over, and the promise callbacks it
+  // started have run (a microtask).
+  virtual void requestAfterEvent() = 0;
 };
 
 }  // namespace imroom::core

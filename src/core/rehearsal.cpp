@@ -80,6 +80,9 @@ class Actor : public Ports {
   void enableSound() override {}
   void releaseMedia() override {}
   void openLink(const std::string&) override {}
+  void requestAfterEvent() override {
+    stage.later([this] { controller.afterEvent(); });
+  }
 
   Stage& stage;
   std::string name;

@@ -187,6 +187,10 @@ Member::Member(World& w, std::string n, std::string r)
 
 double Member::nowMs() { return world.now; }
 
+void Member::requestAfterEvent() {
+  world.queue.push_back([this] { controller.afterEvent(); });
+}
+
 void Member::postJson(int request_id, const std::string& url, const std::string& body) {
   posted.push_back(body);
   world.queue.push_back([this, request_id, url] {

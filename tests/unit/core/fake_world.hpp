@@ -40,6 +40,8 @@ class Member : public Ports {
   void useDevice(bool video, const std::string& id) override;
   void enableSound() override;
   void openLink(const std::string& url) override { opened_links.push_back(url); }
+  // After whatever the queue holds now: a promise callback the event queued runs first.
+  void requestAfterEvent() override;
   std::vector<std::string> opened_links;
   std::vector<std::string> peer_configs;  // the configuration each peer connection was created with
   // The fake devices: two cameras and one microphone; the first of each is in use once granted.

@@ -157,12 +157,36 @@ TEST(Room, AnAnswerCarriesTheAcknowledgementOfWhatItAnswers) {
   EXPECT_EQ(ms[1]->controller.state().pending, 0) << "bob's answer is acknowledged";
   EXPECT_EQ(w.channel_chat - chats, 2);
   EXPECT_EQ(w.channel_acks - acks, 1) << "bob's acknowledgement rode on his answer; only ann's went alone";
-  // Without an answer, the acknowledgement goes at once, on its own.
+  // Without an answer, the acknowledgement goes right after the event, on its own.
   ms[1]->controller.onEvent = nullptr;
   ms[0]->controller.sendChat("no answer", "bob");
   w.run();
   EXPECT_EQ(ms[0]->controller.state().pending, 0);
   EXPECT_EQ(w.channel_acks - acks, 2);
+}
+
+TEST(Room, AMessageSentFromAPromiseCallbackOfTheEventCarriesItsAcknowledgement) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  // ann pings and sends the next ping once the answer's promise resolves (after the event, before the
+  // acknowledgement would go alone); bob answers from his listener.
+  int pings = 0;
+  ms[0]->controller.onEvent = [&](const std::string& type, const nlohmann::json& detail) {
+    if (type != "message" || detail["own"].get<bool>() || ++pings > 3) return;
+    w.queue.push_back([&, k = pings] { ms[0]->controller.sendChat("ping " + std::to_string(k), "bob"); });
+  };
+  ms[1]->controller.onEvent = [&](const std::string& type, const nlohmann::json& detail) {
+    if (type == "message" && !detail["own"].get<bool>()) ms[1]->controller.sendChat("pong", "ann");
+  };
+  const long acks = w.channel_acks, chats = w.channel_chat;
+  ms[0]->controller.sendChat("ping 0", "bob");
+  w.run();
+  EXPECT_EQ(countLine(*ms[1], "ann:ping 3"), 1);
+  EXPECT_EQ(countLine(*ms[0], "bob:pong"), 4);
+  EXPECT_EQ(w.channel_chat - chats, 8);
+  EXPECT_EQ(w.channel_acks - acks, 1) << "every acknowledgement rode on a ping or a pong but the last pong's";
+  EXPECT_EQ(ms[0]->controller.state().pending, 0);
+  EXPECT_EQ(ms[1]->controller.state().pending, 0);
 }
 
 TEST(Room, LeavingAndComingBackWithTheSameName) {
