@@ -336,7 +336,10 @@ void Controller::onPeerLeft(const std::string& user) {
       }));
     }
     Missed& missed = missed_[user];
-    if (missed.page != page->second) missed = Missed{page->second};
+    if (missed.page != page->second) {
+      missed = Missed();
+      missed.page = page->second;
+    }
     missed.since = ports_->nowMs();
     if (queue != outbox_.end())
       for (const Pending& p : queue->second) missed.keep(p.message);
