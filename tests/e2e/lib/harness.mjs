@@ -15,10 +15,12 @@ export const WEB_ROOT = process.env.IMROOM_WEB_ROOT || path.join(ROOT, "build/we
 export const ARTIFACTS = path.join(ROOT, "test-results");
 
 // Starts imroom-server on a free loopback port; resolves to { url, port, logs(), stop() }.
-// `port` 0 = any free port; a fixed port lets a test restart the server where clients expect it.
-export async function startServer({ root = WEB_ROOT, args = [], port: wanted = 0 } = {}) {
+// `port` 0 = any free port; a fixed port lets a test restart the server where clients expect it. `env`: more
+// environment variables (proxy mode's XIRSYS_* come only from there).
+export async function startServer({ root = WEB_ROOT, args = [], port: wanted = 0, env = {} } = {}) {
   const child = spawn(SERVER_BIN, ["--port", String(wanted), "--root", root, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let log = "";
   const port = await new Promise((resolve, reject) => {
