@@ -5,7 +5,8 @@
 // reach it when it is back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startTcpRelay, launchBrowser, watchErrors, waitForFrames } from "./lib/harness.mjs";
+import { startServer, startTcpRelay, launchBrowser } from "./lib/harness.mjs";
+import { openMember as openPageMember, waitMesh, texts, stateOf, waitMessage } from "./lib/room.mjs";
 
 const IDENT = "acme", SECRET = "xs-proxy-e2e-secret-7f3a", CHANNEL = "imroom-e2e";
 const env = {};
@@ -29,23 +30,7 @@ after(async () => {
   for (const s of [env.viaRelay, env.direct, env.xirsys]) await s?.stop();
 });
 
-async function openMember(username, room, srv) {
-  const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${srv.url}?room=${room}&name=${username}`);
-  await waitForFrames(page, 2);
-  return { username, context, page, errors };
-}
-
-const texts = (state) => state.messages.map((m) => `${m.from}:${m.text}`);
-const stateOf = (m) => m.page.evaluate(() => window.imroom.state());
-const waitMessage = (m, line, timeout = 10_000) => m.page.waitForFunction(
-  (l) => window.imroom.state().messages.some((x) => `${x.from}:${x.text}` === l), line, { timeout });
-const waitMesh = (members, timeout = 20_000) => Promise.all(members.map((m) => m.page.waitForFunction((n) => {
-  const s = window.imroom.state();
-  return s.peers.length === n && s.peers.every((p) => p.channel === "open");
-}, members.length - 1, { timeout })));
+const openMember = (username, room, srv) => openPageMember(env.browser, srv, username, room);
 
 test("proxy mode: two pages meet through the Xirsys-compatible service and chat; a member whose connection drops " +
      "leaves at once, and back, gets what was said meanwhile, once", async () => {
@@ -55,7 +40,7 @@ test("proxy mode: two pages meet through the Xirsys-compatible service and chat;
   const joined = [];
   for (const m of [ann, bob]) joined.push(await m.page.evaluate(() => window.imroom.join()));
   assert.deepEqual(joined.map((j) => j.peers), [[], ["ann"]]);
-  await waitMesh([ann, bob]);
+  await waitMesh([ann, bob], 20_000);
   await ann.page.evaluate(() => window.imroom.send("hello through Xirsys"));
   await waitMessage(bob, "ann:hello through Xirsys");
   // Both pages signal through the service, not through the servers that served them.

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { useServerAndBrowser, startServer, startTcpRelay, watchErrors, waitForFrames, artifactPath, WEB_ROOT }
   from "./lib/harness.mjs";
+import { openMember as openPageMember, waitMesh, texts, stateOf, waitMessage } from "./lib/room.mjs";
 
 const env = useServerAndBrowser();
 
@@ -14,25 +15,10 @@ let roomCounter = 0;
 const freshRoom = (name) => `${name}-${process.pid}-${++roomCounter}`;
 
 // A page of the app with the given name and room prefilled; nothing joined yet.
-async function openMember(username, room, srv = env.server) {
-  const context = await env.browser.newContext({ viewport: { width: 1000, height: 640 } });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(`${srv.url}?room=${room}&name=${encodeURIComponent(username)}`);
-  await waitForFrames(page, 2);
-  return { username, context, page, errors };
-}
+const openMember = (username, room, srv = env.server) => openPageMember(env.browser, srv, username, room);
 
 async function join(member) {
   return member.page.evaluate(() => window.imroom.join());
-}
-
-// Waits until every member has an open data channel to every other.
-async function waitMesh(members, timeout = 15_000) {
-  await Promise.all(members.map((m) => m.page.waitForFunction((n) => {
-    const s = window.imroom.state();
-    return s.peers.length === n && s.peers.every((p) => p.channel === "open");
-  }, members.length - 1, { timeout })));
 }
 
 // ann and bob in a fresh room, joined one after the other, their data channel open. `annVia`: the server ann's
@@ -45,14 +31,6 @@ async function meshedPair(prefix, annVia = env.server) {
   await join(bob);
   await waitMesh([ann, bob]);
   return { room, ann, bob };
-}
-
-const texts = (state) => state.messages.map((m) => `${m.from}:${m.text}`);
-const stateOf = (m) => m.page.evaluate(() => window.imroom.state());
-
-async function waitMessage(member, line, timeout = 10_000) {
-  await member.page.waitForFunction((l) => window.imroom.state().messages.some((m) => `${m.from}:${m.text}` === l),
-                                    line, { timeout });
 }
 
 test("two pages join, connect over a data channel and chat both ways through the API", async () => {
