@@ -422,6 +422,19 @@ bool App::layoutSettling() const {
   return windows || g.NavMoveSubmitted || g.NavInitResultId != 0 || ui_.settling(controller_.state());
 }
 
+// One ImGui frame laid out and not drawn, with no new input and time standing still (DeltaTime ~0).
+void App::layOut(const std::vector<ui::VideoTile>& tiles) {
+  ImGui::GetIO().DeltaTime = kLayoutPassSeconds;
+  ImGui::NewFrame();
+  for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
+  ImGui::Render();
+  ++stats_.layout_passes;
+}
+
+void App::settle(const std::vector<ui::VideoTile>& tiles) {
+  for (int pass = 0; pass < kLayoutPasses && layoutSettling(); ++pass) layOut(tiles);
+}
+
 void App::frame() {
   double started = bridge::CanvasView::now();
   followLook();
@@ -450,8 +463,6 @@ void App::frame() {
     retry_in_ms_ = kBusyPollMs;
     return;
   }
-  // A new screen counts as input: its first frames move the keyboard focus, which must be in place at once.
-  if (new_screen) input_frames_ = kInputFrames;
   shown_.screen = controller_.state().screen;
   drew_video_ = !sources.empty();
   if (input_frames_ > 0) {
@@ -461,6 +472,13 @@ void App::frame() {
   }
   last_drawn_ = started;
   shown_.chat = controller_.state().chat.added();
+  const std::vector<ui::VideoTile> tiles = videos_.update(sources);
+  // A new screen is laid out once before this frame reads its input: the field it gives the keyboard focus to
+  // (the room's chat input) has it when the keys pressed meanwhile arrive, in this very frame.
+  if (new_screen) {
+    layOut(tiles);
+    settle(tiles);
+  }
   // ImGui 1.86 reads keys as "down now or not": a key pressed and released between two frames (a quick tap
   // on a slow frame) would never be seen. Such a release is held back to the next frame.
   std::vector<SDL_Event> held = std::move(held_key_ups_);
@@ -485,7 +503,6 @@ void App::frame() {
   touch_.beforeNewFrame(ImGui::GetIO(), started);
   ImGui::NewFrame();
   touch_.afterNewFrame(started);
-  const std::vector<ui::VideoTile> tiles = videos_.update(sources);
   for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
   ImGui::Render();
   // ImGui applies some things in the frame after they were asked for: a scroll (a log following its new lines),
@@ -494,13 +511,7 @@ void App::frame() {
   // costs far more than its layout (a WebGL frame composited in software is read back whole, ~20 ms here), and
   // a chat message or a new screen then shows in one drawn frame, not two or three. No input is read again:
   // what was pressed stays pressed (not pressed twice), and time stands still (DeltaTime ~0).
-  for (int pass = 0; pass < kLayoutPasses && layoutSettling(); ++pass) {
-    ImGui::GetIO().DeltaTime = kLayoutPassSeconds;
-    ImGui::NewFrame();
-    for (const core::Intent& intent : ui_.draw(controller_.state(), tiles)) controller_.apply(intent);
-    ImGui::Render();
-    ++stats_.layout_passes;
-  }
+  settle(tiles);
   // Still settling (more than the passes allow): one more frame, drawn.
   if (layoutSettling()) dirty_frames_ = std::max(dirty_frames_, 1);
   // Is a text field active now, at the end of this frame? (io.WantTextInput lags a frame behind.)

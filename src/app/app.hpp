@@ -93,6 +93,8 @@ class App {
   static int sdlEventWatch(void* self, SDL_Event* event);
   void tick();
   void frame();
+  void layOut(const std::vector<ui::VideoTile>& tiles);  // an ImGui frame laid out, not drawn
+  void settle(const std::vector<ui::VideoTile>& tiles);  // laid out again while ImGui settles (layoutSettling)
   bool layoutSettling() const;  // ImGui applies something asked for in this frame at the next NewFrame
   void feedTextInput();
   std::vector<VideoTextures::Source> videoSources();

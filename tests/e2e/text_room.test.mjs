@@ -144,6 +144,36 @@ test("typing into the canvas: join with Enter, chat with Enter, and the other pa
   await context.close();
 });
 
+test("keys pressed while the room screen is still to be drawn reach its chat input, the first one too", async () => {
+  const room = freshRoom("first-key");
+  // A member that never answers a call: bob's connections to the room stay unfinished, so his page puts off
+  // drawing the room screen (core/frame_pacing), and the first key pressed comes in the frame that shows it.
+  const ghost = await env.browser.newContext();
+  const ghostPage = await ghost.newPage();
+  await ghostPage.goto(env.server.url);
+  assert.equal(await ghostPage.evaluate(async (room) => {
+    const post = (path) => fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+                                          body: JSON.stringify({ username: "ghost", room }) }).then((r) => r.json());
+    const token = (await post("/api/token")).v;
+    const host = (await post("/api/host")).v;
+    return new Promise((resolve) => {
+      window.ghostSocket = new WebSocket(host + "/v2/" + token);
+      ghostSocket.onopen = () => resolve("open");
+      ghostSocket.onerror = () => resolve("error");
+    });
+  }, room), "open");
+  const bob = await openMember("bob", room);
+  await join(bob);
+  await bob.page.waitForFunction(() => window.imroom.state().signaling === "connected", null, { timeout: 10_000 });
+  await bob.page.keyboard.type("hello", { delay: 15 });
+  await bob.page.keyboard.press("Enter");
+  await bob.page.waitForFunction(() => window.imroom.state().messages.length > 0, null, { timeout: 5_000 });
+  assert.deepEqual(texts(await stateOf(bob)), ["bob:hello"]);
+  assert.deepEqual(bob.errors, []);
+  await bob.context.close();
+  await ghost.close();
+});
+
 test("four pages in a group chat: every message reaches every member exactly once; a private one only its target",
   async () => {
     const room = freshRoom("group");
