@@ -218,7 +218,7 @@ void App::markDirty() {
 }
 
 // When a pending state change may be drawn: at most every `interval` after the last frame, and (unless a new
-// video frame comes with it) as core::stateWaitMs says (after a pause in its burst; later while the mesh forms).
+// video frame comes with it) as core::stateWaitMs says (after a pause in its burst; later while joining).
 double App::stateDueIn(double now, double interval, bool new_video) const {
   const double wait = core::stateWaitMs(controller_.state(), shown_, now - last_change_, now - dirty_since_);
   return std::max(interval - (now - last_drawn_), new_video ? 0.0 : wait);
@@ -453,7 +453,7 @@ void App::frame() {
   // State changes (and the new screen a join or a leave brings) wait for a pause in the burst they came in.
   const bool pending = dirty_frames_ > 0 || new_screen;
   const double due_in = stateDueIn(started, state_interval, video);
-  const bool due = input_frames_ > 0 || (pending && due_in <= 0) || since >= kIdleFrameMs;
+  const bool due = input_frames_ > 0 || (pending && due_in <= 0) || (!pending && since >= kIdleFrameMs);
   if (!due) {  // nothing new to show yet: save the CPU (and the battery)
     if (pending) retry_in_ms_ = std::max(1.0, due_in);
     if (touch_due > 0) retry_in_ms_ = retry_in_ms_ > 0 ? std::min(retry_in_ms_, touch_due) : touch_due;

@@ -15,9 +15,11 @@ constexpr double kQuietMs = 60;              // a pause this long ends a burst
 constexpr double kMaxDeferMs = 300;          // a change waits at most this long...
 constexpr double kMaxDeferFormingMs = 1000;  // ...or this long while connections to members are being set up
 
-// True while this member is in a room and a connection to a member there is still being set up (its chat channel
-// not open yet, the connection not failed): the room's mesh is forming.
-bool meshForming(const AppState& s);
+// True while this member is joining a room: from the join (token, host, socket) through the server's member
+// list to the last connection to a member there (its chat channel open, or the connection failed). A reconnect
+// is not a join, and a join that met a problem (the server unreachable) is not quiet progress: what they bring is
+// drawn as usual.
+bool joining(const AppState& s);
 
 // What the last drawn frame showed, as far as pacing goes.
 struct Shown {
@@ -26,10 +28,10 @@ struct Shown {
 };
 
 // Milliseconds until the state changes not drawn yet may be drawn (≤ 0: now), given how long the events have
-// been quiet and how long the first undrawn change has waited. While the mesh forms (eight members joining at
-// once negotiate 28 connections for a second or more, with pauses between the steps) the pauses do not count:
-// the members' states, and the room screen itself, are drawn when the mesh is complete or after
-// kMaxDeferFormingMs. A chat message not shown yet never waits for that.
+// been quiet and how long the first undrawn change has waited. While joining (eight members joining at once
+// fetch their tokens, connect and negotiate 28 connections in half a second or more, with pauses between the
+// steps) the pauses do not count: the join's progress, the members' states and the room screen itself are drawn
+// when the mesh is complete or after kMaxDeferFormingMs. A chat message not shown yet never waits for that.
 double stateWaitMs(const AppState& s, const Shown& shown, double quiet_for_ms, double waiting_for_ms);
 
 }  // namespace imroom::core

@@ -9,6 +9,7 @@ AppState roomWith(std::initializer_list<PeerView> peers) {
   AppState s;
   s.screen = Screen::kRoom;
   s.signaling = SignalingState::kConnected;
+  s.members_known = true;
   s.peers = peers;
   return s;
 }
@@ -23,26 +24,50 @@ PeerView peer(std::string name, std::string connection, std::string channel, boo
 }
 
 TEST(FramePacing, AMeshIsFormingWhileAPresentMembersChannelIsNotOpen) {
-  EXPECT_TRUE(meshForming(roomWith({peer("bob", "new", "none")})));
-  EXPECT_TRUE(meshForming(roomWith({peer("bob", "connected", "open"), peer("cy", "connecting", "connecting")})));
-  EXPECT_TRUE(meshForming(roomWith({peer("bob", "connected", "connecting")})));  // channel opens after the link
+  EXPECT_TRUE(joining(roomWith({peer("bob", "new", "none")})));
+  EXPECT_TRUE(joining(roomWith({peer("bob", "connected", "open"), peer("cy", "connecting", "connecting")})));
+  EXPECT_TRUE(joining(roomWith({peer("bob", "connected", "connecting")})));  // channel opens after the link
 }
 
 TEST(FramePacing, ARoomWhoseChannelsAreOpenOrGivenUpIsNotForming) {
-  EXPECT_FALSE(meshForming(roomWith({})));
-  EXPECT_FALSE(meshForming(roomWith({peer("bob", "connected", "open"), peer("cy", "connected", "open")})));
-  EXPECT_FALSE(meshForming(roomWith({peer("bob", "failed", "connecting")})));  // retried at its own pace
-  EXPECT_FALSE(meshForming(roomWith({peer("bob", "closed", "closed")})));
-  EXPECT_FALSE(meshForming(roomWith({peer("bob", "connecting", "none", /*present=*/false)})));  // has left
+  EXPECT_FALSE(joining(roomWith({})));
+  EXPECT_FALSE(joining(roomWith({peer("bob", "connected", "open"), peer("cy", "connected", "open")})));
+  EXPECT_FALSE(joining(roomWith({peer("bob", "failed", "connecting")})));  // retried at its own pace
+  EXPECT_FALSE(joining(roomWith({peer("bob", "closed", "closed")})));
+  EXPECT_FALSE(joining(roomWith({peer("bob", "connecting", "none", /*present=*/false)})));  // has left
+}
+
+TEST(FramePacing, AJoinIsInProgressFromItsTokenToTheMemberList) {
+  AppState s;
+  s.signaling = SignalingState::kConnecting;  // token, host, socket: still on the join screen
+  EXPECT_TRUE(joining(s));
+  s.signaling = SignalingState::kIdle;
+  EXPECT_FALSE(joining(s));
+  s = roomWith({});
+  s.members_known = false;  // connected, the member list not here yet
+  EXPECT_TRUE(joining(s));
+  s.members_known = true;  // an empty room: joined
+  EXPECT_FALSE(joining(s));
+}
+
+TEST(FramePacing, AJoinThatMetAProblemIsNotPutOff) {
+  AppState s;
+  s.signaling = SignalingState::kConnecting;
+  s.errors.push_back(ErrorInfo{"server_unreachable", "The server cannot be reached.", false, 0});
+  EXPECT_FALSE(joining(s));
+  EXPECT_LE(stateWaitMs(s, Shown{}, kQuietMs, 100), 0);  // drawn after a pause, as any change
+  s = roomWith({peer("bob", "new", "none")});
+  s.errors.push_back(ErrorInfo{"peer_unreachable", "Cannot reach bob.", false, 0});
+  EXPECT_FALSE(joining(s));
 }
 
 TEST(FramePacing, NothingFormsOutsideAConnectedRoom) {
   AppState s = roomWith({peer("bob", "new", "none")});
   s.signaling = SignalingState::kReconnecting;
-  EXPECT_FALSE(meshForming(s));
+  EXPECT_FALSE(joining(s));
   s.signaling = SignalingState::kConnected;
   s.screen = Screen::kJoin;
-  EXPECT_FALSE(meshForming(s));
+  EXPECT_FALSE(joining(s));
 }
 
 TEST(FramePacing, AChangeIsDrawnAfterAPauseOrWhenItHasWaitedLongEnough) {
