@@ -19,6 +19,7 @@ constexpr std::size_t kMaxPendingPerPeer = 2000;
 constexpr double kKeepMissedMs = 10 * 60 * 1000;
 constexpr std::size_t kMaxMissedBytes = 512 * 1024;
 constexpr std::size_t kMaxMissedMembers = 16;
+constexpr std::size_t kMaxTickets = 1024;  // members this page gave a ticket (in every room it joined)
 
 std::string randomId(Ports& ports, int length) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -353,8 +354,8 @@ void Controller::onPeerLeft(const std::string& user) {
 void Controller::onNegotiation(const std::string& from, const json& msg) {
   const std::string sid = jsonString(msg, "sid");
   const std::string type = jsonString(msg, "type");
-  const std::string page = jsonString(msg, "page");
-  if (!page.empty()) notePage(from, page);
+  const std::string ticket = jsonString(msg, "ticket");
+  if (!ticket.empty()) notePage(from, ticket);
   auto it = sessions_.find(from);
   if (it != sessions_.end() && it->second->sid() == sid) {
     it->second->onSignal(msg);
@@ -392,23 +393,31 @@ void Controller::Missed::keep(const ChatMessage& m) {
   }
 }
 
-// A member's page, as its negotiation names it. Back in the room after others saw it leave, the same page gets
-// what it missed from us (queued like anything else we send it: over the channel once open, else the socket);
-// another page under that name gets none of it.
-void Controller::notePage(const std::string& user, const std::string& page) {
-  if (page.size() > 64) return;
-  pages_[user] = page;
+// A member's page, as the ticket in its negotiation tells it (the one that page gave us, and no other member).
+// Back in the room after others saw it leave, the same page gets what it missed from us (queued like anything
+// else we send it: over the channel once open, else the socket); another page under that name gets none of it,
+// whatever ids of the old page it has seen.
+void Controller::notePage(const std::string& user, const std::string& ticket) {
+  if (ticket.size() > 64) return;
+  pages_[user] = ticket;
   auto it = missed_.find(user);
   if (it == missed_.end()) return;
   Missed missed = std::move(it->second);
   missed_.erase(it);
-  if (missed.page != page || missed.lines.empty()) return;
+  if (missed.page != ticket || missed.lines.empty()) return;
   auto& queue = outbox_[user];
   for (auto m = missed.lines.rbegin(); m != missed.lines.rend(); ++m) queue.push_front(Pending{std::move(*m), 0});
   log(user + " is back: sending " + std::to_string(missed.lines.size()) +
       (missed.lines.size() == 1 ? " message" : " messages") + " sent while they were away" +
       (missed.dropped ? " (the " + std::to_string(missed.dropped) + " oldest were not kept)" : ""));
   refreshPeers();
+}
+
+const std::string& Controller::ticketFor(const std::string& user) {
+  auto it = tickets_.find(user);
+  if (it != tickets_.end()) return it->second;
+  if (tickets_.size() >= kMaxTickets) tickets_.erase(tickets_.begin());
+  return tickets_[user] = randomId(*ports_, 16);
 }
 
 PeerSession* Controller::startSession(const std::string& user, const std::string& sid, bool caller) {
@@ -420,7 +429,7 @@ PeerSession* Controller::startSession(const std::string& user, const std::string
   }
   PeerSession::Hooks hooks;
   hooks.signal = [this, user](json msg) {
-    msg["page"] = page_id_;
+    msg["ticket"] = ticketFor(user);
     if (!signaling_ || !signaling_->send("message", user, json{{"msg", std::move(msg)}}))
       log(user + ": could not send a negotiation message (signaling is down)", StatusKind::kError);
   };

@@ -90,7 +90,7 @@ class Controller {
   // — a dropped network, or a server without a rejoin grace; a different page under that name (a reload,
   // someone else) gets none of it. Bounded (controller.cpp): the oldest lines go first.
   struct Missed {
-    std::string page;
+    std::string page;  // the ticket its page gave us
     double since = 0;  // when it left
     std::deque<ChatMessage> lines;
     std::size_t bytes = 0;    // of text in `lines`
@@ -126,7 +126,8 @@ class Controller {
   void onPeerJoined(const std::string& user);
   void onPeerLeft(const std::string& user);
   void onNegotiation(const std::string& from, const nlohmann::json& msg);
-  void notePage(const std::string& user, const std::string& page);  // a member's page id, from its negotiation
+  void notePage(const std::string& user, const std::string& ticket);  // a member's ticket, from its negotiation
+  const std::string& ticketFor(const std::string& user);
   void onPeerPayload(const std::string& from, const nlohmann::json& payload);  // {"chat"}, {"ack"} or both
   void receiveChat(const std::string& from, const nlohmann::json& chat);
   void acknowledged(const std::string& from, const nlohmann::json& ids);  // an id, or an array of ids
@@ -152,13 +153,17 @@ class Controller {
   // place after a drop (the hub's rejoin grace). It never goes to another member: whoever knew it could take
   // over the place of a member whose connection dropped, and get what is held for it.
   std::string client_id_;
-  std::string page_id_;  // public: how the other members tell this page from another one under the same name
+  std::string page_id_;  // public: the first part of this page's message and call ids
+  // The ticket this page gives each member it calls or answers (random, one per member, for the page's life),
+  // shown to that member again when this page comes back. Only that member (and the server relaying it) sees it:
+  // unlike the page id, which every member sees, it proves to the member that it is the same page.
+  std::map<std::string, std::string> tickets_;
   std::unique_ptr<SignalingClient> signaling_;
   std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
   std::map<int, std::string> peer_users_;  // peer id → user, for routing browser events
   std::set<std::string> present_;          // users the server lists in the room (self excluded)
   std::map<std::string, std::deque<Pending>> outbox_;
-  std::map<std::string, std::string> pages_;  // user → the page id its negotiation carried last
+  std::map<std::string, std::string> pages_;  // user → the ticket its negotiation carried last (tickets_)
   std::map<std::string, Missed> missed_;      // users who left, and what they have not got from us
   // Chat ids received from a user and not acknowledged yet. Filled while a received message's event runs, so
   // that an answer sent from the listener — or from a promise callback the event started — carries the

@@ -297,6 +297,7 @@ void World::fromClient(Member& m, const std::string& text) {
     if (!payload.contains("chat")) return;
     payload.erase("ack");
   }
+  if (rewrite) rewrite(m, f.to ? *f.to : std::string(), payload);
   if (f.to) {
     auto it = users.find(*f.to);
     if (it == users.end()) {

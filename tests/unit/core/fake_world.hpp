@@ -90,6 +90,9 @@ class World {
   long channel_acks = 0;    // acknowledgements sent over data channels on their own (not carried by a chat)
   bool drop_acks = false;   // the network loses every acknowledgement
   bool silent = false;      // the server reads but never answers (a dead network path the browser has not noticed)
+  // A page that sends what it likes: called on every `message` payload the server relays, with its sender and
+  // its recipient ("" = the room), before it goes out.
+  std::function<void(Member& from, const std::string& to, nlohmann::json& payload)> rewrite;
   // What /api/join answers for ICE: these servers, or (when ice_error is set) {"iceError": ice_error} instead.
   nlohmann::json ice_servers = nlohmann::json::array();
   std::string ice_error;

@@ -690,6 +690,56 @@ TEST(Room, ANewPageUnderALeftMembersNameGetsNoneOfWhatTheOldPageMissed) {
   EXPECT_FALSE(logged(*ms[0], "bob is back"));
 }
 
+// The ids of bob's messages show his page id to the whole room. Someone who takes his name once he has left, and
+// says it is his page (the id, or the ticket bob's page gave another member), gets none of what bob missed.
+TEST(Room, APageThatClaimsALeftMembersIdsGetsNoneOfWhatItMissed) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob", "cy"});
+  std::string bob_to_ann;  // the ticket bob's page gave ann (cy never sees it)
+  w.rewrite = [&](Member& from, const std::string& to, nlohmann::json& p) {
+    if (from.name == "bob" && to == "ann" && p.contains("msg") && p["msg"].contains("ticket"))
+      bob_to_ann = p["msg"]["ticket"].get<std::string>();
+  };
+  ms[1]->controller.apply(Leave{});  // bob leaves and comes back: he calls everyone again
+  w.run();
+  ms[1]->join();
+  w.advance(4000, all(ms));
+  ASSERT_FALSE(bob_to_ann.empty());
+  ms[1]->controller.sendChat("hi", "");
+  w.run();
+  const std::string id = ms[0]->controller.state().chat.messages().back().id;
+  const std::string bob_page = id.substr(0, id.rfind('-'));
+  ASSERT_FALSE(bob_page.empty());
+  w.drop_acks = true;
+  ms[0]->controller.sendChat("ann to bob, private", "bob");
+  ms[2]->controller.sendChat("cy to bob, private", "bob");
+  w.run();
+  w.drop_acks = false;
+  ASSERT_EQ(ms[0]->controller.state().pending, 1);
+  ASSERT_EQ(ms[2]->controller.state().pending, 1);
+  ms[1]->controller.apply(Leave{});
+  w.run();
+  ms[0]->controller.sendChat("while bob was gone", "");
+  w.run();
+  // Someone else as bob: to ann it shows bob's page id, to cy the ticket bob gave ann.
+  ms[1] = std::make_unique<Member>(w, "bob", "lobby");
+  Member* eve = ms[1].get();
+  w.rewrite = [&](Member& from, const std::string& to, nlohmann::json& p) {
+    if (&from != eve || !p.contains("msg") || !p["msg"].is_object()) return;
+    p["msg"]["ticket"] = to == "ann" ? bob_page : bob_to_ann;
+    p["msg"]["page"] = bob_page;
+  };
+  eve->join();
+  w.advance(4000, all(ms));
+  ASSERT_EQ(eve->controller.state().peers.size(), 2u);
+  EXPECT_EQ(eve->controller.state().peers[0].channel, "open");
+  EXPECT_EQ(countLine(*eve, "ann:ann to bob, private"), 0);
+  EXPECT_EQ(countLine(*eve, "cy:cy to bob, private"), 0);
+  EXPECT_EQ(countLine(*eve, "ann:while bob was gone"), 0);
+  EXPECT_FALSE(logged(*ms[0], "bob is back"));
+  EXPECT_FALSE(logged(*ms[2], "bob is back"));
+}
+
 TEST(Room, WhatALeftMemberMissedIsKeptTenMinutes) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
