@@ -14,6 +14,7 @@
   const THEMES = ["dark", "high-contrast"];
 
   let appPromise = null; // { factory, wasmModule }
+  let created = 0; // instances created on this page: the default name of each one's saved session
 
   function loadScript(url) {
     return new Promise((resolve, reject) => {
@@ -108,6 +109,21 @@
     }
     if (opts.fontScale !== undefined && !(typeof opts.fontScale === "number" && opts.fontScale >= 0.75 && opts.fontScale <= 2)) {
       throw new Error("ImRoom.create: `fontScale` must be a number from 0.75 to 2");
+    }
+    if (opts.session !== undefined && opts.session !== false && !(typeof opts.session === "string" && ROOM_RE.test(opts.session))) {
+      throw new Error("ImRoom.create: `session` must be false or 1-64 Latin letters, digits, - or _");
+    }
+  }
+
+  // What a reload of the tab (or a phone discarding it in the background) would lose — the room this instance
+  // was in, its chat, what is still on its way, the tickets that make it the same page to the others — is kept
+  // in the tab's sessionStorage when the page is hidden, and taken back when the instance is made again.
+  function readSession(key) {
+    try { return key ? global.sessionStorage.getItem(key) : null; } catch (e) { return null; }
+  }
+  function writeSession(key, value) {
+    try { global.sessionStorage.setItem(key, value); } catch (e) {
+      console.warn("imroom: the chat could not be kept for a reload of this tab", e);
     }
   }
 
@@ -206,6 +222,7 @@
     // Stops drawing and frees the instance; the canvas stays in the page.
     destroy() {
       if (!this._core) return;
+      if (this._unhook) this._unhook();
       this._core.destroy();
       this._core.delete();
       this._core = null;
@@ -242,6 +259,21 @@
                                        fontScale: opts.fontScale || 1,
                                        server: opts.server ? new URL(opts.server, global.location.href).href : "" });
     const room = new Room(core, canvas);
+    const index = created++;
+    const sessionKey = opts.session === false ? "" : "imroom.session:" +
+      (typeof opts.session === "string" ? opts.session : (canvas.id || "") + ":" + index);
+    const saved = readSession(sessionKey);
+    const rejoin = saved ? core.restoreSession(saved) : false;
+    if (sessionKey) {
+      const save = () => { if (room._core) writeSession(sessionKey, room._core.saveSession()); };
+      const hidden = () => { if (document.visibilityState === "hidden") save(); };
+      global.addEventListener("pagehide", save);
+      document.addEventListener("visibilitychange", hidden);
+      room._unhook = () => {
+        global.removeEventListener("pagehide", save);
+        document.removeEventListener("visibilitychange", hidden);
+      };
+    }
     const ready = new Promise((resolve) => {
       core.setListener((type, detail) => {
         if (type === "ready") resolve();
@@ -260,6 +292,8 @@
       throw new Error(error);
     }
     await ready; // resolves once the first frame is on screen
+    // In the room before the reload: back in it (a failure shows on the page and in "error" events).
+    if (rejoin) room.join().catch(() => {});
     return room;
   }
 

@@ -102,6 +102,11 @@ class RoomApi {
     return {};
   }
 
+  // The session the tab keeps across a reload (core::Controller::saveSession; web/imroom.js stores it).
+  std::string saveSession() const { return app_.controller().saveSession(); }
+  // True when the page was in the room then: the caller joins again once the app is ready.
+  bool restoreSession(const std::string& saved) { return app_.controller().restoreSession(saved); }
+
   void leave() { app_.controller().apply(core::Leave{}); }
   void setCamera(bool on) { app_.controller().apply(core::SetCamera{on}); }
   void setMicrophone(bool on) { app_.controller().apply(core::SetMicrophone{on}); }
@@ -286,6 +291,8 @@ EMSCRIPTEN_BINDINGS(imroom) {
       .function("setListener", &RoomApi::setListener)
       .function("join", &RoomApi::join)
       .function("leave", &RoomApi::leave)
+      .function("saveSession", &RoomApi::saveSession)
+      .function("restoreSession", &RoomApi::restoreSession)
       .function("setCamera", &RoomApi::setCamera)
       .function("setMicrophone", &RoomApi::setMicrophone)
       .function("useDevice", &RoomApi::useDevice)

@@ -31,6 +31,25 @@ std::string randomId(Ports& ports, int length) {
 json chatJson(const ChatMessage& m) {
   return json{{"id", m.id}, {"text", m.text}, {"ts", m.ts}, {"to", m.to.empty() ? json(nullptr) : json(m.to)}};
 }
+
+// A chat line as a saved session keeps it (Controller::saveSession).
+json savedLine(const ChatMessage& m) {
+  return json{{"id", m.id}, {"from", m.from}, {"to", m.to}, {"text", m.text}, {"ts", m.ts}, {"own", m.own}};
+}
+
+std::optional<ChatMessage> savedLineFrom(const json& j) {
+  ChatMessage m;
+  m.id = jsonString(j, "id");
+  m.from = jsonString(j, "from");
+  m.to = jsonString(j, "to");
+  m.text = jsonString(j, "text");
+  m.ts = jsonNumber(j, "ts");
+  m.own = jsonBool(j, "own", false);
+  if (m.id.empty() || m.id.size() > 128 || m.text.empty() || m.text.size() > kMaxChatBytes ||
+      !isValidUserName(m.from) || (!m.to.empty() && !isValidUserName(m.to)))
+    return std::nullopt;
+  return m;
+}
 }  // namespace
 
 MeshBudget meshBudget(int receivers) {
@@ -188,6 +207,18 @@ void Controller::join() {
   missed_.clear();
   announced_join_ = false;
   state_.members_known = false;
+  restored_outbox_.clear();
+  if (restored_ && restored_->room == state_.joined.room && restored_->username == state_.joined.username) {
+    std::set<std::string> conversations;
+    for (ChatMessage& m : restored_->chat) {
+      conversations.insert(ChatLog::conversationOf(m));
+      state_.chat.add(std::move(m));
+    }
+    for (const std::string& c : conversations) state_.chat.markRead(c);  // seen before the reload
+    restored_outbox_ = std::move(restored_->outbox);
+    log("back after the page reloaded: " + std::to_string(state_.chat.size()) + " chat lines kept");
+  }
+  restored_.reset();
   state_.status = {StatusKind::kBusy, "Joining room '" + state_.joined.room + "'…"};
   log("joining room '" + state_.joined.room + "' as " + state_.joined.username);
   SignalingClient::Events events;
@@ -291,6 +322,12 @@ void Controller::onPeers(const json& users) {
   }
   present_ = now;
   state_.members_known = true;
+  // What this page had not got acknowledged before it reloaded: to those still in the room (each shows it once).
+  for (auto& [user, lines] : restored_outbox_) {
+    if (!present_.count(user)) continue;
+    for (ChatMessage& m : lines) outbox_[user].push_back(Pending{std::move(m), 0});
+  }
+  restored_outbox_.clear();
   // Everyone listed that this page has no working connection to gets a call from us (the newcomer calls). A
   // session whose channel closed meanwhile is over: back after our rejoin grace ran out, the others closed theirs
   // when the server said we left, and now wait for our call. One still open survives (a server restart).
@@ -411,6 +448,68 @@ void Controller::notePage(const std::string& user, const std::string& ticket) {
       (missed.lines.size() == 1 ? " message" : " messages") + " sent while they were away" +
       (missed.dropped ? " (the " + std::to_string(missed.dropped) + " oldest were not kept)" : ""));
   refreshPeers();
+}
+
+std::string Controller::saveSession() const {
+  json chat = json::array();
+  for (const ChatMessage& m : state_.chat.messages()) chat.push_back(savedLine(m));
+  json outbox = json::object();
+  for (const auto& [user, queue] : outbox_) {
+    json lines = json::array();
+    for (const Pending& p : queue) lines.push_back(savedLine(p.message));
+    if (!lines.empty()) outbox[user] = std::move(lines);
+  }
+  const bool in_room = signaling_ && state_.signaling != SignalingState::kClosed;
+  return dumpJson(json{{"v", 1},
+                       {"in", in_room},
+                       {"room", state_.joined.room},
+                       {"username", state_.joined.username},
+                       {"media", std::string(toString(state_.joined.media))},
+                       {"tickets", tickets_},
+                       {"chat", std::move(chat)},
+                       {"outbox", std::move(outbox)}});
+}
+
+bool Controller::restoreSession(const std::string& saved) {
+  Batch batch(*this);
+  const json j = parseJson(saved);
+  if (!j.is_object() || jsonNumber(j, "v") != 1) return false;
+  if (const json* tickets = jsonObject(j, "tickets")) {
+    for (const auto& [user, ticket] : tickets->items()) {
+      if (tickets_.size() >= kMaxTickets) break;
+      if (isValidUserName(user) && ticket.is_string() && !ticket.get_ref<const std::string&>().empty() &&
+          ticket.get_ref<const std::string&>().size() <= 64)
+        tickets_[user] = ticket.get<std::string>();
+    }
+  }
+  Restored r;
+  r.room = jsonString(j, "room");
+  r.username = jsonString(j, "username");
+  if (!isValidRoomName(r.room) || !isValidUserName(r.username)) return false;
+  // The page asks for another room (or name) now: the tab went to another link.
+  if ((!state_.form.room.empty() && state_.form.room != r.room) ||
+      (!state_.form.username.empty() && state_.form.username != r.username))
+    return false;
+  auto chat = j.find("chat");
+  if (chat != j.end() && chat->is_array()) {
+    for (const json& line : *chat)
+      if (auto m = savedLineFrom(line)) r.chat.push_back(std::move(*m));
+  }
+  if (const json* outbox = jsonObject(j, "outbox")) {
+    for (const auto& [user, lines] : outbox->items()) {
+      if (!isValidUserName(user) || !lines.is_array()) continue;
+      for (const json& line : lines) {
+        auto m = savedLineFrom(line);
+        if (m && m->own && r.outbox[user].size() < kMaxPendingPerPeer) r.outbox[user].push_back(std::move(*m));
+      }
+    }
+  }
+  state_.form.room = r.room;
+  state_.form.username = r.username;
+  if (auto media = parseMediaKind(jsonString(j, "media"))) state_.form.media = *media;
+  restored_ = std::move(r);
+  changed();
+  return jsonBool(j, "in", false);
 }
 
 const std::string& Controller::ticketFor(const std::string& user) {

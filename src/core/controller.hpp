@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -67,6 +68,15 @@ class Controller {
   // The browser blocked (true) or now plays (false) the others' sound.
   void onSound(bool blocked);
 
+  // What the tab keeps across a reload (or a phone discarding it in the background; sessionStorage): the room
+  // and name this page was in, its chat as shown, what is still on its way to members, and the tickets it gave
+  // them — with those, the page back after the reload is the same page to the others, who send it what it
+  // missed (PROTOCOL.md §5). JSON; bounded by the chat log's own bound.
+  std::string saveSession() const;
+  // A saved session taken back, before any join: the form gets its room and name, and a join of that room under
+  // that name starts with its chat and its undelivered messages. True when the page was in the room then (the
+  // app joins again). What cannot be read is ignored.
+  bool restoreSession(const std::string& saved);
   // This page's id as the others know it: its chat message ids and call ids begin with it (PROTOCOL.md §5).
   const std::string& pageId() const { return page_id_; }
   // The page's address (origin + path), for the room link the status bar offers to copy.
@@ -158,6 +168,14 @@ class Controller {
   // shown to that member again when this page comes back. Only that member (and the server relaying it) sees it:
   // unlike the page id, which every member sees, it proves to the member that it is the same page.
   std::map<std::string, std::string> tickets_;
+  // A session saved before a reload (restoreSession), for the first join of its room under its name.
+  struct Restored {
+    std::string room, username;
+    std::vector<ChatMessage> chat;
+    std::map<std::string, std::vector<ChatMessage>> outbox;  // by member; handed out when the member list comes
+  };
+  std::optional<Restored> restored_;
+  std::map<std::string, std::vector<ChatMessage>> restored_outbox_;
   std::unique_ptr<SignalingClient> signaling_;
   std::map<std::string, std::unique_ptr<PeerSession>> sessions_;
   std::map<int, std::string> peer_users_;  // peer id → user, for routing browser events

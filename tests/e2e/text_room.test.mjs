@@ -308,6 +308,39 @@ test("a member back after its grace ran out: the others saw it leave; back, it g
     relay.close();
   });
 
+test("a member reloads its tab: back in the room on its own, with its chat, and what was said meanwhile once",
+     async () => {
+  const { ann, bob } = await meshedPair("reload");
+  await ann.page.evaluate(() => window.imroom.send("before the reload"));
+  await bob.page.evaluate(() => window.imroom.send("mine, private", { to: "ann" }));
+  await waitMessage(bob, "ann:before the reload");
+  await waitMessage(ann, "bob:mine, private");
+  // bob's new page waits at its join until ann has said something while he was gone.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await bob.page.route("**/api/join", async (route) => { await held; await route.continue(); });
+  const reloading = bob.page.reload();
+  await ann.page.waitForFunction(() => window.imroom.state().peers.length === 0, null, { timeout: 10_000 });
+  await ann.page.evaluate(() => window.imroom.send("while bob reloaded"));
+  await reloading;
+  release();
+  await waitForFrames(bob.page, 1);
+  await waitMesh([ann, bob]);
+  await waitMessage(bob, "ann:while bob reloaded");
+  const lines = texts(await stateOf(bob));
+  for (const line of ["ann:before the reload", "bob:mine, private", "ann:while bob reloaded"]) {
+    assert.equal(lines.filter((l) => l === line).length, 1, line);
+  }
+  assert.ok((await stateOf(ann)).events.some((e) => /bob is back: sending 1 message/.test(e.text)));
+  await bob.page.evaluate(() => window.imroom.send("back"));
+  await waitMessage(ann, "bob:back");
+  await bob.page.waitForTimeout(500);  // a changed screen may wait up to 300 ms for its frame (frame pacing)
+  writeFileSync(artifactPath("text-room-reloaded.png"), await bob.page.screenshot());
+  assert.deepEqual(ann.errors, []);
+  await ann.context.close();
+  await bob.context.close();
+});
+
 test("two rooms on one server never see each other", async () => {
   const red = freshRoom("red"), blue = freshRoom("blue");
   const ann = await openMember("ann", red);

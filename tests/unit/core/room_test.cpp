@@ -740,6 +740,71 @@ TEST(Room, APageThatClaimsALeftMembersIdsGetsNoneOfWhatItMissed) {
   EXPECT_FALSE(logged(*ms[2], "bob is back"));
 }
 
+// A tab reloads (or a phone discards it in the background and loads it again): the page saved its session when
+// it was hidden, and the new page takes it back.
+TEST(Room, APageReloadedFromItsSavedSessionIsBackInTheRoomWithItsChatAndWhatItMissed) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob", "cat"});
+  ms[0]->controller.sendChat("before", "");
+  ms[1]->controller.sendChat("to ann only", "ann");
+  w.run();
+  w.drop_acks = true;  // ann gets bob's last line, but bob never hears so
+  ms[1]->controller.sendChat("just before the reload", "");
+  w.run();
+  w.drop_acks = false;
+  ASSERT_EQ(ms[1]->controller.state().pending, 2);
+  const std::string saved = ms[1]->controller.saveSession();
+  ms[1].reset();  // the old page goes: its socket closes, the others see bob leave
+  w.run();
+  ms[0]->controller.sendChat("during the reload", "");
+  ms[2]->controller.sendChat("cat too", "");
+  w.run();
+  ms[1] = std::make_unique<Member>(w, "bob", "lobby");
+  Member& bob = *ms[1];
+  ASSERT_TRUE(bob.controller.state().form.username.empty());
+  EXPECT_TRUE(bob.controller.restoreSession(saved)) << "bob was in the room: the app joins again";
+  EXPECT_EQ(bob.controller.state().form.username, "bob");
+  EXPECT_EQ(bob.controller.state().form.room, "lobby");
+  bob.controller.apply(Join{});
+  w.advance(4000, all(ms));
+  ASSERT_EQ(bob.controller.state().peers.size(), 2u);
+  for (const std::string line : {"ann:before", "bob:to ann only", "bob:just before the reload",
+                                 "ann:during the reload", "cat:cat too"})
+    EXPECT_EQ(countLine(bob, line), 1) << line;
+  EXPECT_EQ(bob.controller.state().chat.unreadTotal(), 2) << "what came after the reload is new";
+  EXPECT_TRUE(logged(*ms[0], "bob is back"));
+  EXPECT_TRUE(logged(*ms[2], "bob is back"));
+  // What bob's old page had not got acknowledged went again, and each member shows it once.
+  EXPECT_EQ(countLine(*ms[0], "bob:just before the reload"), 1);
+  EXPECT_EQ(countLine(*ms[2], "bob:just before the reload"), 1);
+  EXPECT_EQ(bob.controller.state().pending, 0);
+  bob.controller.sendChat("back", "");
+  w.run();
+  EXPECT_EQ(countLine(*ms[0], "bob:back"), 1) << "the new page's ids are its own: nothing taken for a duplicate";
+}
+
+TEST(Room, ASavedSessionIsUsedOnlyForItsRoomAndNameAndNothingUnreadableIsTaken) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  ms[0]->controller.sendChat("hello", "");
+  w.run();
+  const std::string saved = ms[1]->controller.saveSession();
+  Member other(w, "bea", "lobby");
+  EXPECT_FALSE(other.controller.restoreSession("not json"));
+  EXPECT_FALSE(other.controller.restoreSession(R"({"v":1,"in":true,"room":"../x","username":"bob"})"));
+  EXPECT_FALSE(other.controller.restoreSession(R"({"v":2,"in":true,"room":"lobby","username":"bob"})"));
+  EXPECT_TRUE(other.controller.state().form.username.empty());
+  Controller elsewhere(JoinForm{"", "elsewhere", MediaKind::kText});  // the tab went to another room's link
+  EXPECT_FALSE(elsewhere.restoreSession(saved));
+  EXPECT_EQ(elsewhere.state().form.room, "elsewhere");
+  ASSERT_TRUE(other.controller.restoreSession(saved));
+  EXPECT_EQ(other.controller.state().form.username, "bob");
+  other.join();  // the user joins under another name, bea: a fresh chat
+  w.advance(2000, {ms[0].get(), ms[1].get(), &other});
+  EXPECT_EQ(countLine(other, "ann:hello"), 0);
+  EXPECT_EQ(other.controller.state().signaling, SignalingState::kConnected);
+}
+
 TEST(Room, WhatALeftMemberMissedIsKeptTenMinutes) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
