@@ -12,7 +12,7 @@
 namespace imroom::core {
 
 struct ChatMessage {
-  std::string id;    // unique per sender: "<client id>-<counter>"
+  std::string id;    // unique per sender: "<page id>-<counter>"
   std::string from;  // user name
   std::string to;    // "" = everyone in the room, else one user (a private message)
   std::string text;

@@ -96,9 +96,9 @@ class Controller {
     double sent_at = 0;  // 0 = not sent yet
   };
   // What a member who left (peer_removed) has not got from us: the messages it had not acknowledged when it
-  // left, and the lines we sent the room since. Kept for the same page (page id) coming back within 10 minutes
-  // — a dropped network, or a server without a rejoin grace; a different page under that name (a reload,
-  // someone else) gets none of it. Bounded (controller.cpp): the oldest lines go first.
+  // left, and the lines we sent the room since. Kept for the same page (the ticket it gave us) coming back within
+  // 10 minutes — a dropped network, a server without a rejoin grace, a reload; a different page under that name
+  // (another tab, someone else) gets none of it. Bounded (controller.cpp): the oldest lines go first.
   struct Missed {
     std::string page;  // the ticket its page gave us
     double since = 0;  // when it left
