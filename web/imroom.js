@@ -265,13 +265,25 @@
     const saved = readSession(sessionKey);
     const rejoin = saved ? core.restoreSession(saved) : false;
     if (sessionKey) {
-      const save = () => { if (room._core) writeSession(sessionKey, room._core.saveSession()); };
+      let later = 0;
+      const save = () => {
+        clearTimeout(later);
+        later = 0;
+        if (room._core) writeSession(sessionKey, room._core.saveSession());
+      };
       const hidden = () => { if (document.visibilityState === "hidden") save(); };
+      // A hidden page still gets messages, and acknowledges them: kept too (the tab may be discarded next).
+      const changed = () => { if (!later && document.visibilityState === "hidden") later = setTimeout(save, 1000); };
       global.addEventListener("pagehide", save);
       document.addEventListener("visibilitychange", hidden);
+      document.addEventListener("freeze", save); // a background tab about to be frozen (and maybe discarded)
+      const offs = ["message", "peer"].map((type) => room.on(type, changed));
       room._unhook = () => {
+        clearTimeout(later);
         global.removeEventListener("pagehide", save);
         document.removeEventListener("visibilitychange", hidden);
+        document.removeEventListener("freeze", save);
+        offs.forEach((off) => off());
       };
     }
     const ready = new Promise((resolve) => {

@@ -315,6 +315,16 @@ test("a member reloads its tab: back in the room on its own, with its chat, and 
   await bob.page.evaluate(() => window.imroom.send("mine, private", { to: "ann" }));
   await waitMessage(bob, "ann:before the reload");
   await waitMessage(ann, "bob:mine, private");
+  // Hidden (a phone switched apps; headless Chromium has no hidden pages, so the page is told so): the session is
+  // kept then, and a line that arrives while hidden is kept too — the tab may be discarded next, unannounced.
+  await bob.page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { get: () => "hidden", configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await ann.page.evaluate(() => window.imroom.send("while hidden"));
+  await waitMessage(bob, "ann:while hidden");
+  await bob.page.waitForFunction(() => Object.keys(sessionStorage).some((k) => sessionStorage.getItem(k).includes("while hidden")),
+                                 null, { timeout: 5_000 });
   // bob's new page waits at its join until ann has said something while he was gone.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
@@ -328,7 +338,7 @@ test("a member reloads its tab: back in the room on its own, with its chat, and 
   await waitMesh([ann, bob]);
   await waitMessage(bob, "ann:while bob reloaded");
   const lines = texts(await stateOf(bob));
-  for (const line of ["ann:before the reload", "bob:mine, private", "ann:while bob reloaded"]) {
+  for (const line of ["ann:before the reload", "bob:mine, private", "ann:while hidden", "ann:while bob reloaded"]) {
     assert.equal(lines.filter((l) => l === line).length, 1, line);
   }
   assert.ok((await stateOf(ann)).events.some((e) => /bob is back: sending 1 message/.test(e.text)));
