@@ -216,6 +216,7 @@ void Controller::join() {
     }
     for (const std::string& c : conversations) state_.chat.markRead(c);  // seen before the reload
     restored_outbox_ = std::move(restored_->outbox);
+    missed_ = std::move(restored_->missed);
     log("back after the page reloaded: " + std::to_string(state_.chat.size()) + " chat lines kept");
   }
   restored_.reset();
@@ -459,6 +460,12 @@ std::string Controller::saveSession() const {
     for (const Pending& p : queue) lines.push_back(savedLine(p.message));
     if (!lines.empty()) outbox[user] = std::move(lines);
   }
+  json missed = json::object();
+  for (const auto& [user, m] : missed_) {
+    json lines = json::array();
+    for (const ChatMessage& line : m.lines) lines.push_back(savedLine(line));
+    missed[user] = json{{"ticket", m.page}, {"since", m.since}, {"dropped", m.dropped}, {"lines", std::move(lines)}};
+  }
   const bool in_room = signaling_ && state_.signaling != SignalingState::kClosed;
   return dumpJson(json{{"v", 1},
                        {"in", in_room},
@@ -467,7 +474,8 @@ std::string Controller::saveSession() const {
                        {"media", std::string(toString(state_.joined.media))},
                        {"tickets", tickets_},
                        {"chat", std::move(chat)},
-                       {"outbox", std::move(outbox)}});
+                       {"outbox", std::move(outbox)},
+                       {"missed", std::move(missed)}});
 }
 
 bool Controller::restoreSession(const std::string& saved) {
@@ -502,6 +510,21 @@ bool Controller::restoreSession(const std::string& saved) {
         auto m = savedLineFrom(line);
         if (m && m->own && r.outbox[user].size() < kMaxPendingPerPeer) r.outbox[user].push_back(std::move(*m));
       }
+    }
+  }
+  if (const json* missed = jsonObject(j, "missed")) {
+    for (const auto& [user, saved_missed] : missed->items()) {
+      const std::string ticket = jsonString(saved_missed, "ticket");
+      auto lines = saved_missed.find("lines");
+      if (!isValidUserName(user) || ticket.empty() || ticket.size() > 64 || r.missed.size() >= kMaxMissedMembers ||
+          lines == saved_missed.end() || !lines->is_array())
+        continue;
+      Missed& m = r.missed[user];
+      m.page = ticket;
+      m.since = jsonNumber(saved_missed, "since");
+      m.dropped = static_cast<std::size_t>(std::max(0.0, jsonNumber(saved_missed, "dropped")));
+      for (const json& line : *lines)
+        if (auto kept = savedLineFrom(line)) m.keep(*kept);
     }
   }
   state_.form.room = r.room;

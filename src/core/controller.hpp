@@ -69,8 +69,8 @@ class Controller {
   void onSound(bool blocked);
 
   // What the tab keeps across a reload (or a phone discarding it in the background; sessionStorage): the room
-  // and name this page was in, its chat as shown, what is still on its way to members, and the tickets it gave
-  // them — with those, the page back after the reload is the same page to the others, who send it what it
+  // and name this page was in, its chat as shown, what is still on its way to members, what it keeps for members
+  // who left, and the tickets it gave them — with those, the page back after the reload is the same page to the others, who send it what it
   // missed (PROTOCOL.md §5). JSON; bounded by the chat log's own bound.
   std::string saveSession() const;
   // A saved session taken back, before any join: the form gets its room and name, and a join of that room under
@@ -173,6 +173,7 @@ class Controller {
     std::string room, username;
     std::vector<ChatMessage> chat;
     std::map<std::string, std::vector<ChatMessage>> outbox;  // by member; handed out when the member list comes
+    std::map<std::string, Missed> missed;
   };
   std::optional<Restored> restored_;
   std::map<std::string, std::vector<ChatMessage>> restored_outbox_;

@@ -783,6 +783,29 @@ TEST(Room, APageReloadedFromItsSavedSessionIsBackInTheRoomWithItsChatAndWhatItMi
   EXPECT_EQ(countLine(*ms[0], "bob:back"), 1) << "the new page's ids are its own: nothing taken for a duplicate";
 }
 
+// What a page keeps for a member who left survives the page's own reload.
+TEST(Room, WhatAPageKeptForALeftMemberSurvivesItsReload) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob", "cat"});
+  w.disconnect(*ms[2], true, 1006, "");  // cat's network drops; no grace: the others see her leave
+  w.server_up = false;  // and she cannot come back for a while
+  w.run();
+  ms[1]->controller.sendChat("while cat was away", "");
+  w.run();
+  const std::string saved = ms[1]->controller.saveSession();
+  ms[1].reset();  // bob reloads
+  w.run();
+  ms[1] = std::make_unique<Member>(w, "bob", "lobby");
+  ASSERT_TRUE(ms[1]->controller.restoreSession(saved));
+  w.server_up = true;
+  ms[1]->controller.apply(Join{});
+  w.advance(15000, all(ms));
+  ASSERT_EQ(ms[2]->controller.state().signaling, SignalingState::kConnected);
+  ASSERT_EQ(ms[2]->controller.state().peers.size(), 2u);
+  EXPECT_EQ(countLine(*ms[2], "bob:while cat was away"), 1);
+  EXPECT_TRUE(logged(*ms[1], "cat is back: sending 1 message"));
+}
+
 TEST(Room, ASavedSessionIsUsedOnlyForItsRoomAndNameAndNothingUnreadableIsTaken) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
