@@ -70,8 +70,8 @@ class Controller {
 
   // What the tab keeps across a reload (or a phone discarding it in the background; sessionStorage): the room
   // and name this page was in, its chat as shown, what is still on its way to members, what it keeps for members
-  // who left, and the tickets it gave them — with those, the page back after the reload is the same page to the others, who send it what it
-  // missed (PROTOCOL.md §5). JSON; bounded by the chat log's own bound.
+  // who left, and the tickets it gave them — with those, the page back after the reload is the same page to the
+  // others, who send it what it missed (PROTOCOL.md §5). JSON; bounded by the chat log's own bounds.
   std::string saveSession() const;
   // A saved session taken back, before any join: the form gets its room and name, and a join of that room under
   // that name starts with its chat and its undelivered messages. True when the page was in the room then (the
