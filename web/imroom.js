@@ -123,6 +123,8 @@
   }
   function writeSession(key, value) {
     try { global.sessionStorage.setItem(key, value); } catch (e) {
+      // Full, or storage refused: an older session must not be taken back in its place (a room left since).
+      try { global.sessionStorage.removeItem(key); } catch (ignored) { /* no storage at all */ }
       console.warn("imroom: the chat could not be kept for a reload of this tab", e);
     }
   }

@@ -1,6 +1,7 @@
 #include "controller.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "json_util.hpp"
 #include "names.hpp"
@@ -20,6 +21,9 @@ constexpr double kKeepMissedMs = 10 * 60 * 1000;
 constexpr std::size_t kMaxMissedBytes = 512 * 1024;
 constexpr std::size_t kMaxMissedMembers = 16;
 constexpr std::size_t kMaxTickets = 1024;  // members this page gave a ticket (in every room it joined)
+// The text a saved session holds at most (sessionStorage has a few MB per origin, for every instance in the tab):
+// what is on its way first, then what is kept for members who left, then the newest of the chat.
+constexpr std::size_t kMaxSavedTextBytes = 1024 * 1024;
 
 std::string randomId(Ports& ports, int length) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -35,6 +39,19 @@ json chatJson(const ChatMessage& m) {
 // A chat line as a saved session keeps it (Controller::saveSession).
 json savedLine(const ChatMessage& m) {
   return json{{"id", m.id}, {"from", m.from}, {"to", m.to}, {"text", m.text}, {"ts", m.ts}, {"own", m.own}};
+}
+
+// The newest of the lines in [begin, end) whose texts fit in what is left of `budget`, oldest first.
+template <typename It, typename Get>
+json newestFitting(It begin, It end, Get line, std::size_t& budget) {
+  std::vector<json> kept;
+  for (It it = end; it != begin;) {
+    const ChatMessage& m = line(*--it);
+    if (m.text.size() > budget) break;
+    budget -= m.text.size();
+    kept.push_back(savedLine(m));
+  }
+  return json(std::vector<json>(kept.rbegin(), kept.rend()));
 }
 
 std::optional<ChatMessage> savedLineFrom(const json& j) {
@@ -452,20 +469,22 @@ void Controller::notePage(const std::string& user, const std::string& ticket) {
 }
 
 std::string Controller::saveSession() const {
-  json chat = json::array();
-  for (const ChatMessage& m : state_.chat.messages()) chat.push_back(savedLine(m));
+  std::size_t budget = kMaxSavedTextBytes;
   json outbox = json::object();
   for (const auto& [user, queue] : outbox_) {
-    json lines = json::array();
-    for (const Pending& p : queue) lines.push_back(savedLine(p.message));
+    json lines = newestFitting(queue.begin(), queue.end(), [](const Pending& p) -> const ChatMessage& {
+      return p.message;
+    }, budget);
     if (!lines.empty()) outbox[user] = std::move(lines);
   }
+  const auto same = [](const ChatMessage& m) -> const ChatMessage& { return m; };
   json missed = json::object();
   for (const auto& [user, m] : missed_) {
-    json lines = json::array();
-    for (const ChatMessage& line : m.lines) lines.push_back(savedLine(line));
-    missed[user] = json{{"ticket", m.page}, {"since", m.since}, {"dropped", m.dropped}, {"lines", std::move(lines)}};
+    missed[user] = json{{"ticket", m.page}, {"since", m.since}, {"dropped", m.dropped},
+                        {"lines", newestFitting(m.lines.begin(), m.lines.end(), same, budget)}};
   }
+  const auto& log = state_.chat.messages();
+  json chat = newestFitting(log.begin(), log.end(), same, budget);
   const bool in_room = signaling_ && state_.signaling != SignalingState::kClosed;
   return dumpJson(json{{"v", 1},
                        {"in", in_room},

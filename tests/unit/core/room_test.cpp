@@ -806,6 +806,27 @@ TEST(Room, WhatAPageKeptForALeftMemberSurvivesItsReload) {
   EXPECT_TRUE(logged(*ms[1], "cat is back: sending 1 message"));
 }
 
+TEST(Room, ASavedSessionIsBoundedAndKeepsWhatIsOnItsWayAndTheNewestChat) {
+  World w;
+  auto ms = joinAll(w, {"ann", "bob"});
+  for (int i = 0; i < 300; ++i) ms[0]->controller.sendChat("line " + std::to_string(i) + " " + std::string(7000, 'x'), "");
+  w.run();
+  ASSERT_EQ(countLine(*ms[1], "ann:line 299 " + std::string(7000, 'x')), 1);
+  w.drop_acks = true;
+  ms[1]->controller.sendChat("on its way", "ann");
+  w.run();
+  const std::string saved = ms[1]->controller.saveSession();
+  EXPECT_LT(saved.size(), 1'100'000u) << "2 MB of chat is more than the tab's storage should hold";
+  const nlohmann::json j = nlohmann::json::parse(saved);
+  ASSERT_EQ(j["outbox"]["ann"].size(), 1u);
+  EXPECT_EQ(j["outbox"]["ann"][0]["text"], "on its way");
+  const nlohmann::json& chat = j["chat"];
+  ASSERT_GT(chat.size(), 100u);
+  EXPECT_EQ(chat.back()["text"], "on its way");
+  EXPECT_EQ(chat[chat.size() - 2]["text"].get<std::string>().rfind("line 299 ", 0), 0u) << "the newest lines";
+  EXPECT_NE(chat.front()["text"].get<std::string>().rfind("line 0 ", 0), 0u) << "not the oldest";
+}
+
 TEST(Room, ASavedSessionIsUsedOnlyForItsRoomAndNameAndNothingUnreadableIsTaken) {
   World w;
   auto ms = joinAll(w, {"ann", "bob"});
