@@ -63,9 +63,13 @@ class Scanner {
         if (++i_ >= s_.size()) return false;
         char e = s_[i_];
         if (e == 'u') {
+          unsigned unit = 0;
           for (int k = 0; k < 4; ++k) {
             if (++i_ >= s_.size() || !isHex(s_[i_])) return false;
+            unit = unit * 16 + hexValue(s_[i_]);
           }
+          // A surrogate must come in a high-low pair, which the full parser checks: left to it.
+          if (unit >= 0xD800 && unit <= 0xDFFF) return false;
         } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
           return false;
         }
@@ -105,6 +109,9 @@ class Scanner {
   static std::size_t firstFlagged(std::uint64_t special) { return static_cast<std::size_t>(__builtin_ctzll(special)) / 8; }
   static constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
   static bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+  static unsigned hexValue(char c) {
+    return c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+  }
   static bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
   bool literal(std::string_view word) {
