@@ -15,6 +15,24 @@ Module["imroomHandler"] = function (target, id, kind) {
     if (dispatch) dispatch(target, id, kind, ev === undefined ? null : ev);
   };
 };
+Module["imroomTextHandler"] = function (target, id) {
+  return function (ev) {
+    const dispatch = Module["imroomDispatchText"];
+    if (dispatch && typeof ev.data === "string") dispatch(target, id, ev.data);
+  };
+};
+Module["imroomSender"] = function (target) {
+  return function (text) {
+    const state = target.readyState;
+    if (state !== "open" && state !== 1) return false;  // RTCDataChannel's "open", WebSocket.OPEN
+    try {
+      target.send(text);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+};
 Module["imroomConstruct"] = function (name, a, b) {
   try {
     return b === undefined ? new globalThis[name](a) : new globalThis[name](a, b);

@@ -1,6 +1,7 @@
 #include "browser_ports.hpp"
 
 #include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
 
 #include <random>
 
@@ -85,7 +86,7 @@ val BrowserPorts::remoteVideo(int peer_id) const {
   return it == peers_.end() ? val::null() : it->second->video();
 }
 
-double BrowserPorts::nowMs() { return val::global("Date").call<double>("now"); }
+double BrowserPorts::nowMs() { return emscripten_date_now(); }
 
 double BrowserPorts::random01() {
   static std::mt19937_64 rng{std::random_device{}()};  // random_device = crypto.getRandomValues
@@ -116,7 +117,25 @@ void BrowserPorts::forget(int target, int id) {
 }
 
 // A microtask: it runs once the event being handled returns, after the promise callbacks that event started.
-void BrowserPorts::requestAfterEvent() { val::global("queueMicrotask")(handler(kLater, 0, "after")); }
+void BrowserPorts::requestAfterEvent() {
+  if (queue_microtask_.isNull()) {
+    queue_microtask_ = val::global("queueMicrotask");
+    after_event_ = handler(kLater, 0, "after");
+  }
+  queue_microtask_(after_event_);
+}
+
+void BrowserPorts::onBrowserText(int target, int id, const std::string& text) {
+  if (!controller_) return;
+  if (target == kSocket) {
+    if (sockets_.count(id)) controller_->onSocketMessage(id, text);
+  } else if (target == kChannel && peers_.count(id)) {
+    core::PeerEvent e;
+    e.kind = core::PeerEvent::Kind::kChannelMessage;
+    e.text = text;
+    controller_->onPeerEvent(id, e);
+  }
+}
 
 void BrowserPorts::onBrowserEvent(int target, int id, const std::string& kind, const val& ev) {
   if (!controller_) return;
@@ -133,14 +152,11 @@ void BrowserPorts::onBrowserEvent(int target, int id, const std::string& kind, c
       if (!sockets_.count(id)) return;
       if (kind == "open") {
         controller_->onSocketOpen(id);
-      } else if (kind == "message") {
-        val data = ev["data"];
-        if (data.isString()) controller_->onSocketMessage(id, data.as<std::string>());
       } else if (kind == "close") {
         val code = ev["code"];
         controller_->onSocketClosed(id, code.isNumber() ? code.as<int>() : 1006, stringOf(ev, "reason"));
       }
-      break;  // "error" is always followed by "close"
+      break;  // "error" is always followed by "close"; messages come as text (onBrowserText)
     }
     case kMedia:
       if (kind == "devices") {

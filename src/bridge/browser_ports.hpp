@@ -42,6 +42,7 @@ class BrowserPorts : public core::Ports, public EventRouter {
   core::LinkStats linkStats(int peer_id) const;
 
   void onBrowserEvent(int target, int id, const std::string& kind, const emscripten::val& event) override;
+  void onBrowserText(int target, int id, const std::string& text) override;
 
   // Bridges register themselves while they live, so that late events find nothing.
   void forget(int target, int id);
@@ -50,6 +51,9 @@ class BrowserPorts : public core::Ports, public EventRouter {
   core::Controller* controller_ = nullptr;
   std::map<int, WebSocket*> sockets_;
   std::map<int, PeerConnection*> peers_;
+  // Made once: an acknowledgement waits for a microtask after every event that brings a chat line.
+  emscripten::val queue_microtask_ = emscripten::val::null();
+  emscripten::val after_event_ = emscripten::val::null();
 };
 
 }  // namespace imroom::bridge

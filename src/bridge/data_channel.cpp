@@ -14,21 +14,20 @@ void DataChannel::attach(int id, val channel) {
   dc_.set("onopen", handler(kChannel, id, "open"));
   dc_.set("onclose", handler(kChannel, id, "close"));
   dc_.set("onerror", handler(kChannel, id, "error"));
-  dc_.set("onmessage", handler(kChannel, id, "message"));
+  dc_.set("onmessage", textHandler(kChannel, id));
+  send_ = sender(dc_);
 }
 
 std::string DataChannel::readyState() const { return attached() ? stringOf(dc_, "readyState", "closed") : "none"; }
 
-bool DataChannel::send(const std::string& text) {
-  if (readyState() != "open") return false;
-  return helper("imroomCall")(dc_, std::string("send"), text).as<std::string>().empty();
-}
+bool DataChannel::send(const std::string& text) { return !send_.isNull() && send_(text).isTrue(); }
 
 void DataChannel::close() {
   if (dc_.isNull()) return;
   for (const char* name : {"onopen", "onclose", "onerror", "onmessage"}) dc_.set(name, val::null());
   helper("imroomCall")(dc_, std::string("close"));
   dc_ = val::null();
+  send_ = val::null();
 }
 
 }  // namespace imroom::bridge

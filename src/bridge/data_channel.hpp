@@ -23,6 +23,7 @@ class DataChannel {
 
  private:
   emscripten::val dc_ = emscripten::val::null();
+  emscripten::val send_ = emscripten::val::null();  // sender(dc_)
 };
 
 }  // namespace imroom::bridge

@@ -106,14 +106,7 @@ std::optional<core::PeerEvent> PeerConnection::translate(int target, const std::
     out.detail = stringOf(ev, "message", "rejected");
     return out;
   };
-  if (target == kChannel) {
-    if (kind == "message") {
-      val data = ev["data"];
-      if (!data.isString()) return std::nullopt;  // the chat channel carries text only
-      out.kind = K::kChannelMessage;
-      out.text = data.as<std::string>();
-      return out;
-    }
+  if (target == kChannel) {  // its messages come as text (BrowserPorts::onBrowserText)
     out.kind = K::kChannelState;
     out.text = channel_.readyState();
     if (kind == "error" && out.text == "open") return std::nullopt;

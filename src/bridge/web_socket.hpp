@@ -23,6 +23,7 @@ class WebSocket : public core::SocketPort {
 
   int id_;
   emscripten::val ws_ = emscripten::val::null();
+  emscripten::val send_ = emscripten::val::null();  // sender(ws_)
   std::string error_;
 };
 

@@ -7,6 +7,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <cctype>
 #include <ctime>
@@ -59,13 +60,23 @@ Words describe(core::SignalingState s) {
   return {kGrey, "idle"};
 }
 
+// "HH:MM" in local time. Every line in view asks at every frame, and in the browser localtime_r and strftime are
+// JavaScript that allocates: the last minute asked is kept (a whole UTC minute is one local minute: time zones
+// are whole minutes away from UTC).
 std::string clock(double ts_ms) {
-  std::time_t t = static_cast<std::time_t>(ts_ms / 1000.0);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%H:%M", &tm);
-  return buf;
+  static long long cached_minute = -1;
+  static std::string cached;
+  const auto t = static_cast<std::time_t>(ts_ms / 1000.0);
+  const long long minute = static_cast<long long>(t) / 60;
+  if (minute != cached_minute || t < 0) {
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", tm.tm_hour, tm.tm_min);
+    cached = buf;
+    cached_minute = minute;
+  }
+  return cached;
 }
 
 void dot(const ImVec4& colour) {
