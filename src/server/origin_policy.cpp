@@ -58,6 +58,12 @@ void OriginPolicy::decorate(const HttpRequest& req, HttpResponse& res) const {
     std::string ancestors = "'self'";
     for (const std::string& a : allowed_) ancestors += " " + a;
     res.set("Content-Security-Policy", "frame-ancestors " + ancestors);
+    // Cross-origin isolation: no window of another site shares our pages' process group or reaches them by
+    // window.opener, and nothing of another site loads into them unless it agrees. Our pages load only our own
+    // files, so nothing is lost. The browser then gives them its precise clock (performance.now() to ~5 µs
+    // instead of 100 µs), which the text rooms benchmark needs for round trips of about a millisecond.
+    res.set("Cross-Origin-Opener-Policy", "same-origin");
+    res.set("Cross-Origin-Embedder-Policy", "require-corp");
   }
 }
 

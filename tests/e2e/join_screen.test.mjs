@@ -33,6 +33,8 @@ test("the join screen is drawn on the canvas, with no console errors", async () 
   assert.equal(state.signaling, "idle");
   assert.deepEqual(state.peers, []);
   assert.ok(state.ui.firstFrameMs > 0);
+  // The page is cross-origin isolated (the server's COOP and COEP headers), and everything it loads agrees.
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -139,6 +139,11 @@ TEST(Router, CrossOriginAnswersNameTheAllowedOriginOnly) {
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(*page.header("Content-Security-Policy"), "frame-ancestors 'self' http://127.0.0.1:9000");
   EXPECT_EQ(wasm.header("Content-Security-Policy"), nullptr);
+  // Pages are cross-origin isolated (their own process group, a precise clock); an isolated page of another
+  // site can still load our files, which answer its CORS requests above.
+  EXPECT_EQ(*page.header("Cross-Origin-Opener-Policy"), "same-origin");
+  EXPECT_EQ(*page.header("Cross-Origin-Embedder-Policy"), "require-corp");
+  EXPECT_EQ(wasm.header("Cross-Origin-Embedder-Policy"), nullptr);
   std::filesystem::remove_all(root);
 }
 
