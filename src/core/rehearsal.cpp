@@ -264,10 +264,19 @@ RehearsalResult rehearseJoin() {
   stage.run();
   bob.controller.sendChat("Hi \"ann\", welcome.", "ann");
   stage.run();
+  // A conversation, answered as it arrives (as a person or an embedding page does): the chat's hot path.
+  for (int i = 0; i < kRehearsedExchanges; ++i) {
+    ann.controller.sendChat("How is it going over there? " + std::to_string(i), "bob");
+    stage.run();
+    bob.controller.sendChat("Fine, thanks \xE2\x80\x94 and you? " + std::to_string(i), "ann");
+    stage.run();
+  }
   r.chatted = true;
   for (const Actor* a : {&ann, &bob}) {
     r.chatted = r.chatted && sawOnce(a->controller, "Hello, everyone! \xF0\x9F\x91\x8B") &&
-                sawOnce(a->controller, "Hi \"ann\", welcome.") && a->controller.state().pending == 0;
+                sawOnce(a->controller, "Hi \"ann\", welcome.") &&
+                sawOnce(a->controller, "Fine, thanks \xE2\x80\x94 and you? " + std::to_string(kRehearsedExchanges - 1)) &&
+                a->controller.state().chat.size() == 2 + 2 * kRehearsedExchanges && a->controller.state().pending == 0;
   }
   r.room = ann.controller.state();
   ann.controller.apply(Leave{});
