@@ -212,6 +212,7 @@ void App::syncMirror() {
 void App::markDirty() {
   const double now = bridge::CanvasView::now();
   if (dirty_frames_ == 0) dirty_since_ = now;
+  if (now - last_change_ >= core::kQuietMs) burst_since_ = now;  // the changes had paused: a new burst
   last_change_ = now;
   dirty_frames_ = kStateFrames;
   scheduleStateFrame(now);
@@ -220,7 +221,8 @@ void App::markDirty() {
 // When a pending state change may be drawn: at most every `interval` after the last frame, and (unless a new
 // video frame comes with it) as core::stateWaitMs says (after a pause in its burst; later while joining).
 double App::stateDueIn(double now, double interval, bool new_video) const {
-  const double wait = core::stateWaitMs(controller_.state(), shown_, now - last_change_, now - dirty_since_);
+  const double wait = core::stateWaitMs(controller_.state(), shown_, now - last_change_, now - dirty_since_,
+                                        last_drawn_ >= burst_since_);
   return std::max(interval - (now - last_drawn_), new_video ? 0.0 : wait);
 }
 

@@ -151,6 +151,7 @@ class App {
   // (core/frame_pacing.hpp); input and video are drawn as before.
   double last_change_ = 0;  // the last state change (CanvasView::now)
   double dirty_since_ = 0;  // the first state change not drawn yet
+  double burst_since_ = 0;  // the first state change after a pause (core::kQuietMs)
   static constexpr double kMaxWaitMs = 1000;  // a GPU that seems stuck does not stop the UI for longer
   static constexpr double kBusyPollMs = 16;    // how often a busy GPU is asked again (a timer: no browser frame)
   int input_frames_ = kInputFrames;

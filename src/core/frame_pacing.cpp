@@ -14,9 +14,10 @@ bool joining(const AppState& s) {
   });
 }
 
-double stateWaitMs(const AppState& s, const Shown& shown, double quiet_for_ms, double waiting_for_ms) {
+double stateWaitMs(const AppState& s, const Shown& shown, double quiet_for_ms, double waiting_for_ms,
+                   bool drawn_in_burst) {
   if (s.chat.added() == shown.chat && joining(s)) return kMaxDeferFormingMs - waiting_for_ms;
-  return std::min(kQuietMs - quiet_for_ms, kMaxDeferMs - waiting_for_ms);
+  return std::min(kQuietMs - quiet_for_ms, (drawn_in_burst ? kMaxDeferFloodMs : kMaxDeferMs) - waiting_for_ms);
 }
 
 }  // namespace imroom::core

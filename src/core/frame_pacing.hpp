@@ -2,7 +2,8 @@
 // browser 20-35 ms of CPU, BENCHMARKS.md), and a room's network events come in bursts: a join brings member
 // lists, offers, answers, candidates and channels opening for every pair. A frame drawn in the middle of a burst
 // takes the CPU that the browser's network and WebRTC threads need to finish it. So a change waits for a pause
-// in its burst, or until it has waited kMaxDeferMs. Input (typing, pointer) and video frames never wait.
+// in its burst, or until it has waited kMaxDeferMs; a burst that goes on after that (a flood of messages) is
+// drawn once every kMaxDeferFloodMs. Input (typing, pointer) and video frames never wait.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@ namespace imroom::core {
 
 constexpr double kQuietMs = 60;              // a pause this long ends a burst
 constexpr double kMaxDeferMs = 300;          // a change waits at most this long...
+constexpr double kMaxDeferFloodMs = 1000;    // ...once the burst it came in was drawn in its course, this long...
 constexpr double kMaxDeferFormingMs = 1000;  // ...or this long while connections to members are being set up
 
 // True while this member is joining a room: from the join (token, host, socket) through the server's member
@@ -32,6 +34,8 @@ struct Shown {
 // fetch their tokens, connect and negotiate 28 connections in half a second or more, with pauses between the
 // steps) the pauses do not count: the join's progress, the members' states and the room screen itself are drawn
 // when the mesh is complete or after kMaxDeferFormingMs. A chat message not shown yet never waits for that.
-double stateWaitMs(const AppState& s, const Shown& shown, double quiet_for_ms, double waiting_for_ms);
+// `drawn_in_burst`: a frame was drawn since the burst began (its first kMaxDeferMs is over and it goes on).
+double stateWaitMs(const AppState& s, const Shown& shown, double quiet_for_ms, double waiting_for_ms,
+                   bool drawn_in_burst = false);
 
 }  // namespace imroom::core

@@ -79,6 +79,16 @@ TEST(FramePacing, AChangeIsDrawnAfterAPauseOrWhenItHasWaitedLongEnough) {
   EXPECT_DOUBLE_EQ(stateWaitMs(s, shown, 20, 30), kQuietMs - 20);
 }
 
+TEST(FramePacing, ABurstThatGoesOnAfterItWasDrawnIsDrawnOnceASecond) {
+  AppState s = roomWith({peer("bob", "connected", "open")});
+  const Shown shown{Screen::kRoom, 0};
+  EXPECT_LE(stateWaitMs(s, shown, 5, kMaxDeferMs, false), 0);  // its first frame, as before
+  EXPECT_GT(stateWaitMs(s, shown, 5, kMaxDeferMs, true), 0);  // it was drawn once and goes on: it waits
+  EXPECT_GT(stateWaitMs(s, shown, 5, kMaxDeferFloodMs - 1, true), 0);
+  EXPECT_LE(stateWaitMs(s, shown, 5, kMaxDeferFloodMs, true), 0);
+  EXPECT_LE(stateWaitMs(s, shown, kQuietMs, 10, true), 0);  // a pause still ends it at once
+}
+
 TEST(FramePacing, WhileTheMeshFormsPausesDoNotCountAndTheWaitIsLonger) {
   AppState s = roomWith({peer("bob", "connected", "open"), peer("cy", "connecting", "connecting")});
   const Shown shown{Screen::kRoom, 0};
