@@ -1,9 +1,10 @@
 // Signaling load generator (C++: a Node client would be the bottleneck). Opens N WebSocket clients spread
-// over R rooms against imroom-server or the PeerJS server, measures the server's memory per idle connection,
-// then relays directed messages between pairs (each pair keeps a window of messages in flight, every delivery
-// answered by the next send) and reports delivered messages/s and one-way latency p50/p99. Prints one JSON line.
+// over R rooms against imroom-server, the PeerJS server or the bare relay (bare_relay.cpp, the floor), measures
+// the server's memory per idle connection, then relays directed messages between pairs (each pair keeps a window
+// of messages in flight, every delivery answered by the next send) and reports delivered messages/s and one-way
+// latency p50/p99. Prints one JSON line.
 //
-//   loadgen --target imroom|peerjs --port P --server-pid PID --conns N --rooms R --pairs K --windows W1,W2,...
+//   loadgen --target imroom|peerjs|bare --port P --server-pid PID --conns N --rooms R --pairs K --windows W1,W2,...
 //           --seconds S [--secret S]
 // Each window size is one measured phase on the same connections.
 #include <arpa/inet.h>
@@ -126,8 +127,9 @@ double loopbackCrossingUs(std::size_t bytes) {
 // The text of one directed message (an ICE candidate, as browsers send in bursts) in the target's protocol,
 // written over `out` (the generator reuses one buffer: its own allocations would be part of what it measures).
 void relayText(std::string& out, const std::string& target, const std::string& peer, std::int64_t seq) {
-  out.assign(target == "imroom" ? R"({"t":"u","m":{"o":"message","t":")" : R"({"type":"CANDIDATE","dst":")");
-  out.append(peer).append(target == "imroom" ? R"("},"p":)" : R"(","payload":)");
+  const bool peerjs = target == "peerjs";  // imroom-server and the bare relay take the same frames
+  out.assign(peerjs ? R"({"type":"CANDIDATE","dst":")" : R"({"t":"u","m":{"o":"message","t":")");
+  out.append(peer).append(peerjs ? R"(","payload":)" : R"("},"p":)");
   out.append(R"({"msg":{"type":"candidate","candidate":"candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host","sdpMid":"0","sdpMLineIndex":0},"seq":)");
   char number[24];
   out.append(number, std::to_chars(number, number + sizeof number, seq).ptr);
@@ -280,6 +282,8 @@ class Client : public Loop::Handler {
     if (o_.target == "imroom") {
       imroom::server::TokenSigner signer(o_.secret);
       target = "/v2/" + signer.issue({"imroom/" + room_, user_, "", std::time(nullptr) + 3600});
+    } else if (o_.target == "bare") {
+      target = "/bare/" + user_;
     } else {
       target = "/peerjs?key=peerjs&id=" + user_ + "&token=t" + user_;
     }

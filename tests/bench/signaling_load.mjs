@@ -1,7 +1,9 @@
 // Benchmark: imroom-server's signaling against the PeerJS server (reference), same load generator, same run.
 // For each server: open CONNS WebSocket clients in ROOMS rooms (memory per idle connection from the server's
 // RSS), then PAIRS pairs relay directed messages with WINDOWS in flight each (delivered messages/s, one-way
-// latency p50/p99, server CPU). Usage: scripts/bench signaling_load [conns] [seconds] [rounds]
+// latency p50/p99, server CPU). A third server, the bare relay (tests/bench/bare_relay.cpp: no token, no JSON,
+// no stamping, no limits — only the reads, the recipient's name and the writes), is the floor: what this machine
+// and this generator allow any server. Usage: scripts/bench signaling_load [conns] [seconds] [rounds]
 import { spawn, execFileSync } from "node:child_process";
 import { once } from "node:events";
 import os from "node:os";
@@ -17,6 +19,8 @@ const PAIRS = Math.min(100, ROOMS * 50);
 // eight (bursts, as when a browser gathers ICE candidates: a read holds several frames for one recipient).
 const WINDOWS = [1, 8];
 const LOADGEN = path.join(ROOT, "build/native/tests/bench/loadgen");
+const BARE_RELAY = path.join(ROOT, "build/native/tests/bench/bare_relay");
+const TARGETS = ["imroom", "peerjs", "bare"];
 
 async function startProcess(cmd, args, readyPattern) {
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -46,12 +50,14 @@ async function stop(child) {
 
 // A fresh server per load shape, so one shape's heap never weighs on the next; the servers alternate.
 async function measure(target, window) {
-  const port = target === "imroom" ? 9300 : 9301;
+  const port = 9300 + TARGETS.indexOf(target);
   const server = target === "imroom"
     ? await startProcess(SERVER_BIN, ["--port", String(port), "--root", "/nonexistent", "--no-access-log",
         "--token-secret", "bench-secret", "--max-connections-per-address", "1000000", "--max-frames-per-second", "1000000",
         "--max-users-per-room", "100000", "--max-queued-bytes", "67108864", "--idle-timeout", "600"], /serving/)
-    : await startProcess("node", [path.join(ROOT, "tests/bench/reference/peerjs_server.mjs"), String(port)], /listening/);
+    : target === "peerjs"
+    ? await startProcess("node", [path.join(ROOT, "tests/bench/reference/peerjs_server.mjs"), String(port)], /listening/)
+    : await startProcess(BARE_RELAY, [String(port)], /listening/);
   try {
     return loadgen(target, port, server.pid, window);
   } finally {
@@ -59,12 +65,12 @@ async function measure(target, window) {
   }
 }
 
-// ROUNDS alternations of the two servers; the tables show each figure's median (this machine moves a lone run of
+// ROUNDS alternations of the three servers; the tables show each figure's median (this machine moves a lone run of
 // the same build by ±20 %), with the range of the message rate.
-const results = { imroom: { runs: WINDOWS.map(() => []), crossing_us: [] }, peerjs: { runs: WINDOWS.map(() => []), crossing_us: [] } };
+const results = Object.fromEntries(TARGETS.map((t) => [t, { runs: WINDOWS.map(() => []), crossing_us: [] }]));
 for (let round = 0; round < ROUNDS; ++round) {
   for (const [i, window] of WINDOWS.entries()) {
-    for (const target of ["imroom", "peerjs"]) {
+    for (const target of TARGETS) {
       const r = await measure(target, window);
       results[target].runs[i].push({ ...r.phases[0], open: r.open, connect_s: r.connect_s, bytes_per_conn: r.bytes_per_conn });
       results[target].crossing_us.push(r.crossing_us);
@@ -97,15 +103,24 @@ console.log("server           window    open  KiB/conn    msgs/s    msgs/s range
 WINDOWS.forEach((w, i) => {
   console.log(row("imroom-server", results.imroom, results.imroom.phases[i]));
   console.log(row("PeerJS (ref)", results.peerjs, results.peerjs.phases[i]));
+  console.log(row("bare relay", results.bare, results.bare.phases[i]));
 });
 WINDOWS.forEach((w, i) => {
   const a = results.imroom.phases[i], b = results.peerjs.phases[i];
   console.log(`ratios imroom/PeerJS, window ${w}: message rate ${(a.msgs_per_s / b.msgs_per_s).toFixed(2)}x, ` +
     `p99 ${(a.p99_us / b.p99_us).toFixed(2)}x, server CPU per message ${(cpuPerMessage(a) / cpuPerMessage(b)).toFixed(2)}x`);
 });
+// The floor: no server relays faster than one that does nothing but relay. Its ratio to PeerJS is the most any
+// server could show against PeerJS at that load shape on this machine, today.
+WINDOWS.forEach((w, i) => {
+  const a = results.imroom.phases[i], b = results.peerjs.phases[i], f = results.bare.phases[i];
+  console.log(`window ${w}: the bare relay (the floor) reaches ${(f.msgs_per_s / b.msgs_per_s).toFixed(2)}x PeerJS's rate ` +
+    `(server CPU per message ${cpuPerMessage(f).toFixed(1)} µs); imroom-server runs at ${(a.msgs_per_s / f.msgs_per_s).toFixed(2)} of ` +
+    `the floor's rate, its own work ${(cpuPerMessage(a) - cpuPerMessage(f)).toFixed(1)} µs per message over the floor's`);
+});
 // The kernel's ceiling: a relayed message crosses loopback TCP twice, and a crossing (send + recv) costs what the
 // generator measured before each phase. With the cores full of nothing else, no server could relay more.
-const crossings = [...results.imroom.crossing_us, ...results.peerjs.crossing_us].filter((x) => x > 0).sort((a, b) => a - b);
+const crossings = TARGETS.flatMap((t) => results[t].crossing_us).filter((x) => x > 0).sort((a, b) => a - b);
 if (crossings.length) {
   const crossing = crossings[Math.floor(crossings.length / 2)];
   const cores = os.cpus().length;
