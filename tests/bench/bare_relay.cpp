@@ -95,6 +95,21 @@ void appendServerFrame(std::string& out, std::string_view text) {
   std::memcpy(p + header, text.data(), n);
 }
 
+// `n` bytes of `masked` into `out`, eight at a time (the 4-byte key, twice, is one 64-bit word).
+void unmask(char* out, const unsigned char* masked, std::size_t n, const unsigned char key[4]) {
+  std::uint64_t key8;
+  std::memcpy(&key8, key, 4);
+  std::memcpy(reinterpret_cast<unsigned char*>(&key8) + 4, key, 4);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, masked + i, 8);
+    word ^= key8;
+    std::memcpy(out + i, &word, 8);
+  }
+  for (; i < n; ++i) out[i] = static_cast<char>(masked[i] ^ key[i & 3]);
+}
+
 // Handles the whole frames at the front of `data`; returns how many bytes it used, or -1 to close.
 long onFrames(Conn* c, const unsigned char* data, std::size_t size) {
   std::size_t pos = 0;
@@ -120,7 +135,7 @@ long onFrames(Conn* c, const unsigned char* data, std::size_t size) {
     // The recipient: the generator's frames are {"t":"u","m":{"o":"message","t":"<name>"},"p":…}, and the only
     // `,"t":"` in them is m.t. Found in the unmasked text.
     text.resize(n);
-    for (std::size_t i = 0; i < n; ++i) text[i] = static_cast<char>(payload[i] ^ key[i & 3]);
+    unmask(text.data(), payload, n, key);
     const auto at = text.find(",\"t\":\"");
     if (at == std::string::npos) continue;
     const auto end = text.find('"', at + 6);
