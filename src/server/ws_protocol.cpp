@@ -29,7 +29,17 @@ bool isBase64Char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
-// XOR with the 4-byte mask, eight bytes at a time where possible.
+// Length of the longest prefix of `text` (at most `limit` bytes) that ends on a UTF-8 character boundary.
+std::size_t cutAtCharacter(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text.size();
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return cut;
+}
+
+}  // namespace
+
+// Eight bytes at a time where possible: the key, twice, is one 64-bit word.
 void unmask(char* data, std::size_t size, const unsigned char key[4]) {
   std::uint64_t key8;
   unsigned char k8[8] = {key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3]};
@@ -43,16 +53,6 @@ void unmask(char* data, std::size_t size, const unsigned char key[4]) {
   }
   for (; i < size; ++i) data[i] = static_cast<char>(data[i] ^ key[i & 3]);
 }
-
-// Length of the longest prefix of `text` (at most `limit` bytes) that ends on a UTF-8 character boundary.
-std::size_t cutAtCharacter(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return text.size();
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return cut;
-}
-
-}  // namespace
 
 std::string acceptKey(std::string_view key) {
   static constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

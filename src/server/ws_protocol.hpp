@@ -38,6 +38,8 @@ void appendFrame(std::string& out, Opcode op, std::string_view payload);
 // Appends a close frame: code and reason (cut to fit the 125-byte control frame limit, on a character boundary).
 void appendClose(std::string& out, std::uint16_t code, std::string_view reason);
 
+// Unmasks a client's payload in place: XOR with the frame's 4-byte key.
+void unmask(char* data, std::size_t size, const unsigned char key[4]);
 bool validUtf8(std::string_view text);
 // May a peer send this code in a close frame (RFC 6455 §7.4, and the IANA registry)? 1000-1003, 1007-1014,
 // 3000-4999. Not 1004-1006 or 1015 (reserved, or meaning "no frame was sent"), nor what is unassigned.

@@ -1,10 +1,11 @@
 // The floor of the signaling benchmark: a WebSocket relay that does only what no relay can skip, driven by the
 // same load generator in the same run as imroom-server and the PeerJS server. It answers the upgrade without
-// looking at it (no token, no origin, no limits), reads frames, finds the recipient's name in the text with one
-// search, unmasks the payload into that recipient's queue, and writes each queue once per wake-up — one recv per
-// ready socket and one send per recipient, as imroom-server. No JSON, no sender stamping, no UTF-8 check, no
-// presence, no pings, no timeouts. Whatever rate it reaches is what this machine's loopback TCP and this generator
-// allow any server at that load shape; how near imroom-server comes to it is what imroom-server's own work costs.
+// looking at it (no token, no origin, no limits) and reads frames. For each one it unmasks the payload in place,
+// finds the recipient's name with one search, and copies the payload into that recipient's queue (imroom-server's
+// own frame code, ws_protocol). Each queue is written once per wake-up: one recv per ready socket and one send
+// per recipient, as imroom-server. No JSON, no sender stamping, no UTF-8 check, no presence, no pings, no
+// timeouts. Whatever rate it reaches is what this machine's loopback TCP and this generator allow any server at
+// that load shape; how near imroom-server comes to it is what imroom-server's own work costs.
 //
 //   bare_relay <port>      (prints "listening" when it accepts connections; the generator's path is /bare/<name>)
 //
@@ -27,6 +28,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ws_protocol.hpp"
 
 namespace {
 
@@ -74,46 +77,9 @@ void flush(Conn* c) {
   }
 }
 
-// A server frame (unmasked) carrying `text`, appended to `out`.
-void appendServerFrame(std::string& out, std::string_view text) {
-  const std::size_t n = text.size();
-  const std::size_t at = out.size();
-  const std::size_t header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-  out.resize(at + header + n);
-  auto* p = reinterpret_cast<unsigned char*>(&out[at]);
-  p[0] = 0x81;
-  if (header == 2) {
-    p[1] = static_cast<unsigned char>(n);
-  } else if (header == 4) {
-    p[1] = 126;
-    p[2] = static_cast<unsigned char>(n >> 8);
-    p[3] = static_cast<unsigned char>(n);
-  } else {
-    p[1] = 127;
-    for (int i = 0; i < 8; ++i) p[2 + i] = static_cast<unsigned char>(static_cast<std::uint64_t>(n) >> (56 - 8 * i));
-  }
-  std::memcpy(p + header, text.data(), n);
-}
-
-// `n` bytes of `masked` into `out`, eight at a time (the 4-byte key, twice, is one 64-bit word).
-void unmask(char* out, const unsigned char* masked, std::size_t n, const unsigned char key[4]) {
-  std::uint64_t key8;
-  std::memcpy(&key8, key, 4);
-  std::memcpy(reinterpret_cast<unsigned char*>(&key8) + 4, key, 4);
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, masked + i, 8);
-    word ^= key8;
-    std::memcpy(out + i, &word, 8);
-  }
-  for (; i < n; ++i) out[i] = static_cast<char>(masked[i] ^ key[i & 3]);
-}
-
 // Handles the whole frames at the front of `data`; returns how many bytes it used, or -1 to close.
-long onFrames(Conn* c, const unsigned char* data, std::size_t size) {
+long onFrames(Conn* c, unsigned char* data, std::size_t size) {
   std::size_t pos = 0;
-  static std::string text;  // one frame's unmasked text, reused
   while (size - pos >= 6) {
     const unsigned op = data[pos] & 0x0F;
     std::uint64_t n = data[pos + 1] & 0x7F;
@@ -128,21 +94,21 @@ long onFrames(Conn* c, const unsigned char* data, std::size_t size) {
     }
     if (size - pos < header + 4 + n) break;
     const unsigned char* key = data + pos + header;
-    const unsigned char* payload = key + 4;
+    unsigned char* payload = data + pos + header + 4;
     pos += header + 4 + n;
     if (op == 0x8) return -1;
     if (op != 0x1) continue;
     // The recipient: the generator's frames are {"t":"u","m":{"o":"message","t":"<name>"},"p":…}, and the only
-    // `,"t":"` in them is m.t. Found in the unmasked text.
-    text.resize(n);
-    unmask(text.data(), payload, n, key);
+    // `,"t":"` in them is m.t. Found in the text unmasked in place.
+    imroom::server::ws::unmask(reinterpret_cast<char*>(payload), n, key);
+    const std::string_view text(reinterpret_cast<const char*>(payload), n);
     const auto at = text.find(",\"t\":\"");
     if (at == std::string::npos) continue;
     const auto end = text.find('"', at + 6);
     if (end == std::string::npos) continue;
-    auto it = g_by_name.find(std::string_view(text).substr(at + 6, end - at - 6));
+    auto it = g_by_name.find(text.substr(at + 6, end - at - 6));
     if (it == g_by_name.end() || it->second->fd < 0) continue;
-    appendServerFrame(it->second->out, text);
+    imroom::server::ws::appendFrame(it->second->out, imroom::server::ws::Opcode::kText, text);
     markDirty(it->second);
   }
   return static_cast<long>(pos);
@@ -181,7 +147,7 @@ void onReadable(Conn* c) {
       c->in.append(reinterpret_cast<const char*>(buffer.get()), size);
       if (!c->upgraded && !onUpgrade(c)) return closeConn(c);
       if (c->upgraded && !c->in.empty()) {
-        const long used = onFrames(c, reinterpret_cast<const unsigned char*>(c->in.data()), c->in.size());
+        const long used = onFrames(c, reinterpret_cast<unsigned char*>(c->in.data()), c->in.size());
         if (used < 0) return closeConn(c);
         c->in.erase(0, static_cast<std::size_t>(used));
       }
