@@ -380,6 +380,7 @@ test("a name already in the room is refused with a clear message, and the first 
   assert.equal(s.ui.screen, "join");
   assert.match(s.status.text, /already taken/);
   assert.equal((await stateOf(ann)).signaling, "connected");
+  await twin.page.waitForTimeout(500);  // a changed screen may wait up to 300 ms for its frame (frame pacing)
   writeFileSync(artifactPath("text-room-name-taken.png"), await twin.page.screenshot());
   await ann.context.close();
   await twin.context.close();
