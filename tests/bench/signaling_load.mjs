@@ -110,8 +110,10 @@ WINDOWS.forEach((w, i) => {
   console.log(`ratios imroom/PeerJS, window ${w}: message rate ${(a.msgs_per_s / b.msgs_per_s).toFixed(2)}x, ` +
     `p99 ${(a.p99_us / b.p99_us).toFixed(2)}x, server CPU per message ${(cpuPerMessage(a) / cpuPerMessage(b)).toFixed(2)}x`);
 });
-// The floor: no server relays faster than one that does nothing but relay. Its ratio to PeerJS is the most any
-// server could show against PeerJS at that load shape on this machine, today.
+// The floor: no server on the same system calls (one recv per ready socket, one send per recipient) relays faster
+// than one that does nothing else. Its ratio to PeerJS is about the most any server could show against PeerJS at
+// that load shape on this machine, today (io_uring would save the calls' entry and exit, not the TCP work:
+// README, "Notes").
 WINDOWS.forEach((w, i) => {
   const a = results.imroom.phases[i], b = results.peerjs.phases[i], f = results.bare.phases[i];
   console.log(`window ${w}: the bare relay (the floor) reaches ${(f.msgs_per_s / b.msgs_per_s).toFixed(2)}x PeerJS's rate ` +
