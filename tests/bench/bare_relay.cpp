@@ -78,7 +78,7 @@ void flush(Conn* c) {
 }
 
 // Handles the whole frames at the front of `data`; returns how many bytes it used, or -1 to close.
-long onFrames(Conn* c, unsigned char* data, std::size_t size) {
+long onFrames(unsigned char* data, std::size_t size) {
   std::size_t pos = 0;
   while (size - pos >= 6) {
     const unsigned op = data[pos] & 0x0F;
@@ -127,10 +127,7 @@ bool onUpgrade(Conn* c) {
   // The generator takes a connection as open on its first frame that names "peers", as imroom-server's first is.
   c->out += "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
-  static const std::string_view kOpen = R"({"t":"u","m":{"o":"peers"},"p":[]})";
-  c->out += static_cast<char>(0x81);
-  c->out += static_cast<char>(kOpen.size());
-  c->out += kOpen;
+  imroom::server::ws::appendFrame(c->out, imroom::server::ws::Opcode::kText, R"({"t":"u","m":{"o":"peers"},"p":[]})");
   markDirty(c);
   return true;
 }
@@ -147,12 +144,12 @@ void onReadable(Conn* c) {
       c->in.append(reinterpret_cast<const char*>(buffer.get()), size);
       if (!c->upgraded && !onUpgrade(c)) return closeConn(c);
       if (c->upgraded && !c->in.empty()) {
-        const long used = onFrames(c, reinterpret_cast<unsigned char*>(c->in.data()), c->in.size());
+        const long used = onFrames(reinterpret_cast<unsigned char*>(c->in.data()), c->in.size());
         if (used < 0) return closeConn(c);
         c->in.erase(0, static_cast<std::size_t>(used));
       }
     } else {  // the usual case: whole frames straight from the read buffer
-      const long used = onFrames(c, buffer.get(), size);
+      const long used = onFrames(buffer.get(), size);
       if (used < 0) return closeConn(c);
       c->in.assign(reinterpret_cast<const char*>(buffer.get()) + used, size - static_cast<std::size_t>(used));
     }
